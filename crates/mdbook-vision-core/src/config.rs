@@ -1,0 +1,322 @@
+//! Configuration: the suite's settings, read from the preprocessor tables in mdBook's context.
+//!
+//! Settings are never read from book.toml on disk, so mdBook's `MDBOOK_*` environment
+//! overrides apply. Every `[preprocessor.vision*]` table of the suite takes the same keys, and
+//! each preprocessor reads all of them, so a setting shared by several features (the cast, the
+//! kinds of page, the how-to page) is written once, in whichever table the author likes.
+//! The same key in two tables is an error; so is an unknown key, with the nearest known one.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{Diagnostic, Location, suggestion};
+
+/// The preprocessor tables the suite reads, in the order they are read.
+pub const TABLES: &[&str] = &[
+    "vision",
+    "vision-stories",
+    "vision-faq",
+    "vision-characters",
+    "vision-roadmap",
+    "vision-metanarrative",
+];
+
+/// mdBook's own keys in a preprocessor table, accepted silently.
+pub const MDBOOK_KEYS: &[&str] = &["command", "renderers", "before", "after", "optional"];
+
+/// The kinds of page and their default path globs, in the order they are tried.
+pub const DEFAULT_KINDS: &[(&str, &[&str])] = &[
+    ("status-quo", &["**/status_quo/**"]),
+    ("shiny-future", &["**/shiny_future/**"]),
+    ("character", &["**/characters/**", "**/characters.md"]),
+    ("design-doc", &["**/design_docs/**"]),
+    ("roadmap", &["**/roadmap.md", "**/roadmap/**"]),
+];
+
+/// Pages that are never stories, whatever their kind: templates (index pages, `README.md`,
+/// `index.md` and chapters with sub-chapters, are never stories either).
+pub const DEFAULT_NOT_STORIES: &[&str] = &["**/template.md", "**/templates/**"];
+
+/// Where the cast is discovered when it is not configured.
+pub const DEFAULT_CAST_PAGES: &[&str] = &["**/characters/**", "**/characters.md"];
+
+/// The file name of the default how-to page.
+pub const DEFAULT_HOW_TO_FILE: &str = "how_to_vision.md";
+
+/// Every setting of the suite. Keys are kebab-case; an absent key takes its default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct Settings {
+    /// Kind name to path globs; replaces the default globs of that kind, or adds a kind.
+    pub kinds: BTreeMap<String, Vec<String>>,
+    /// Globs of pages that are never stories.
+    pub not_stories: Option<Vec<String>>,
+    /// The cast, name to page (`vision/characters/alan.md`, or `characters.md#alan`);
+    /// when given, the cast is not discovered.
+    pub cast: BTreeMap<String, String>,
+    /// Globs of the pages the cast is discovered from.
+    pub cast_pages: Option<Vec<String>>,
+    /// The page "Volunteer wanted" and "no stories yet" link to, relative to `src`.
+    pub how_to: Option<String>,
+    /// Kind name to the fields shown as columns of its metadata table.
+    pub columns: BTreeMap<String, Vec<String>>,
+    /// Field name to the header of its column.
+    pub column_headers: BTreeMap<String, String>,
+}
+
+impl Settings {
+    /// The keys the suite knows, in the order they are declared.
+    pub fn known_keys() -> Vec<String> {
+        match serde_json::to_value(Settings::default()) {
+            Ok(Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The kinds of page with their globs: defaults, overridden or extended by `kinds`.
+    pub fn kind_globs(&self) -> Vec<(String, Vec<String>)> {
+        let mut kinds: Vec<(String, Vec<String>)> = DEFAULT_KINDS
+            .iter()
+            .map(|(kind, globs)| {
+                let globs = match self.kinds.get(*kind) {
+                    Some(configured) => configured.clone(),
+                    None => globs.iter().map(|g| (*g).to_owned()).collect(),
+                };
+                ((*kind).to_owned(), globs)
+            })
+            .collect();
+        for (kind, globs) in &self.kinds {
+            if !kinds.iter().any(|(known, _)| known == kind) {
+                kinds.push((kind.clone(), globs.clone()));
+            }
+        }
+        kinds
+    }
+
+    /// Globs of pages that are never stories.
+    pub fn not_story_globs(&self) -> Vec<String> {
+        self.not_stories
+            .clone()
+            .unwrap_or_else(|| to_owned(DEFAULT_NOT_STORIES))
+    }
+
+    /// Globs of the pages the cast is discovered from.
+    pub fn cast_page_globs(&self) -> Vec<String> {
+        self.cast_pages
+            .clone()
+            .unwrap_or_else(|| to_owned(DEFAULT_CAST_PAGES))
+    }
+}
+
+fn to_owned(globs: &[&str]) -> Vec<String> {
+    globs.iter().map(|g| (*g).to_owned()).collect()
+}
+
+/// Reads the suite's settings from the book config mdBook sent (`context.config`).
+///
+/// Every problem is reported, not just the first; settings that could not be read take their
+/// defaults, and the caller stops on errors.
+pub fn read(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> Settings {
+    let merged = merge_tables(config, diagnostics);
+    let known = Settings::known_keys();
+    let mut accepted = Map::new();
+    for (key, (table, value)) in merged {
+        if known.contains(&key) {
+            accepted.insert(key, value);
+        } else {
+            diagnostics.push(
+                Diagnostic::error(
+                    "unknown-key",
+                    format!("unknown key `{key}` in [preprocessor.{table}]"),
+                )
+                .at(Location::file("book.toml"))
+                .with_help(suggestion(
+                    &key,
+                    "keys",
+                    known.iter().map(String::as_str),
+                )),
+            );
+        }
+    }
+    let deserializer = Value::Object(accepted);
+    match serde_path_to_error::deserialize(deserializer) {
+        Ok(settings) => settings,
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "bad-setting",
+                    format!("setting `{}` is not valid: {}", error.path(), error.inner()),
+                )
+                .at(Location::file("book.toml"))
+                .with_help("see the settings reference in the mdbook-vision README"),
+            );
+            Settings::default()
+        }
+    }
+}
+
+/// The keys of every suite table, each with the table it came from; nulls (which mdBook 0.5
+/// writes for absent values) count as absent, and mdBook's own keys are skipped.
+fn merge_tables(
+    config: &Value,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, (String, Value)> {
+    let mut merged: BTreeMap<String, (String, Value)> = BTreeMap::new();
+    for table_name in TABLES {
+        let Some(table) = config.pointer(&format!("/preprocessor/{table_name}")) else {
+            continue;
+        };
+        let Some(table) = table.as_object() else {
+            if !table.is_null() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "bad-setting",
+                        format!("[preprocessor.{table_name}] is not a table"),
+                    )
+                    .at(Location::file("book.toml")),
+                );
+            }
+            continue;
+        };
+        for (key, value) in strip_nulls(table) {
+            if MDBOOK_KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            if let Some((first_table, first_value)) = merged.get(&key) {
+                if first_value != &value {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "duplicate-setting",
+                            format!(
+                                "`{key}` is set both in [preprocessor.{first_table}] and in [preprocessor.{table_name}]"
+                            ),
+                        )
+                        .at(Location::file("book.toml"))
+                        .with_help("every preprocessor of the suite reads every suite table: set it once"),
+                    );
+                }
+                continue;
+            }
+            merged.insert(key, ((*table_name).to_owned(), value));
+        }
+    }
+    merged
+}
+
+fn strip_nulls(table: &Map<String, Value>) -> Map<String, Value> {
+    table
+        .iter()
+        .filter(|(_, value)| !value.is_null())
+        .map(|(key, value)| {
+            let value = match value {
+                Value::Object(inner) => Value::Object(strip_nulls(inner)),
+                other => other.clone(),
+            };
+            (key.clone(), value)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn read_ok(config: Value) -> Settings {
+        let mut diagnostics = Vec::new();
+        let settings = read(&config, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        settings
+    }
+
+    #[test]
+    fn absent_and_empty_tables_mean_defaults() {
+        assert_eq!(read_ok(json!({})), Settings::default());
+        assert_eq!(
+            read_ok(json!({"preprocessor": {"vision-stories": {}}})),
+            Settings::default()
+        );
+    }
+
+    #[test]
+    fn mdbook_keys_and_nulls_are_accepted_silently() {
+        let config = json!({"preprocessor": {"vision-stories": {
+            "command": "x", "before": ["links"], "renderers": ["html"], "optional": true,
+            "how-to": null
+        }}});
+        assert_eq!(read_ok(config), Settings::default());
+    }
+
+    #[test]
+    fn settings_from_any_suite_table_are_merged() {
+        let config = json!({"preprocessor": {
+            "vision-stories": {"how-to": "help.md"},
+            "vision-faq": {"cast": {"Alan": "alan.md"}}
+        }});
+        let settings = read_ok(config);
+        assert_eq!(settings.how_to.as_deref(), Some("help.md"));
+        assert_eq!(
+            settings.cast.get("Alan").map(String::as_str),
+            Some("alan.md")
+        );
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_nearest() {
+        let mut diagnostics = Vec::new();
+        read(
+            &json!({"preprocessor": {"vision": {"colums": {}}}}),
+            &mut diagnostics,
+        );
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(
+            diagnostics[0].message,
+            "unknown key `colums` in [preprocessor.vision]"
+        );
+        assert_eq!(
+            diagnostics[0].help.as_deref(),
+            Some("did you mean `columns`?")
+        );
+    }
+
+    #[test]
+    fn a_key_set_twice_differently_is_an_error() {
+        let mut diagnostics = Vec::new();
+        read(
+            &json!({"preprocessor": {"vision": {"how-to": "a.md"}, "vision-faq": {"how-to": "b.md"}}}),
+            &mut diagnostics,
+        );
+        assert_eq!(diagnostics[0].code, "duplicate-setting");
+    }
+
+    #[test]
+    fn wrong_types_name_the_setting() {
+        let mut diagnostics = Vec::new();
+        read(
+            &json!({"preprocessor": {"vision": {"kinds": {"status-quo": "x"}}}}),
+            &mut diagnostics,
+        );
+        assert_eq!(diagnostics[0].code, "bad-setting");
+        assert!(
+            diagnostics[0].message.contains("kinds.status-quo"),
+            "{}",
+            diagnostics[0].message
+        );
+    }
+
+    #[test]
+    fn configured_kinds_replace_or_extend_the_defaults() {
+        let settings = read_ok(json!({"preprocessor": {"vision": {"kinds": {
+            "status-quo": ["stories/now/**"], "faq": ["faq/**"]
+        }}}}));
+        let kinds = settings.kind_globs();
+        assert_eq!(
+            kinds[0],
+            ("status-quo".to_owned(), vec!["stories/now/**".to_owned()])
+        );
+        assert_eq!(kinds.last().map(|k| k.0.as_str()), Some("faq"));
+    }
+}

@@ -1,0 +1,423 @@
+//! Diagnostics: what the suite reports to authors, and the one renderer for all of it.
+//!
+//! Every finding is a [`Diagnostic`] with a level, a stable code, a message, an optional
+//! [`Location`] and an optional hint. [`Diagnostics`] collects them and renders them the way
+//! rustc does (`error[code]: message`, `  --> path:line:col`, the source line, `= help:`),
+//! always on stderr, followed by a summary count, and, under GitHub Actions, as workflow
+//! annotations so pull requests show them inline.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Something the author should know, such as a link that was repaired.
+    Note,
+    /// Something wrong that does not stop the build unless warnings are denied.
+    Warning,
+    /// Something wrong that stops the build.
+    Error,
+}
+
+impl Level {
+    fn word(self) -> &'static str {
+        match self {
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+
+    fn github_command(self) -> &'static str {
+        match self {
+            Level::Note => "notice",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// Where in the book a finding is: a file relative to the book root, and a position in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Path relative to the book root, with forward slashes (`src/vision/status_quo/alan.md`).
+    pub path: String,
+    /// The position, when the finding points into the file's text.
+    pub span: Option<SourceSpan>,
+}
+
+/// A position in a source file, with the line it is on so it can be shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSpan {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    /// The whole source line, without its line ending.
+    pub source_line: String,
+    /// The highlighted part, as a byte range within `source_line`.
+    pub highlight: Range<usize>,
+}
+
+impl Location {
+    /// A location naming a file only (for example `book.toml`, which preprocessors never read).
+    pub fn file(path: impl Into<String>) -> Self {
+        Location {
+            path: path.into(),
+            span: None,
+        }
+    }
+
+    /// The location of the byte range `range` of `text`, a file shown as `path`.
+    pub fn in_text(path: impl Into<String>, text: &str, range: Range<usize>) -> Self {
+        let start = floor_char_boundary(text, range.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let source_line = text[line_start..line_end].trim_end_matches('\r');
+        let end = floor_char_boundary(text, range.end.clamp(start, line_start + source_line.len()));
+        let line = text[..line_start].matches('\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        Location {
+            path: path.into(),
+            span: Some(SourceSpan {
+                line,
+                column,
+                source_line: source_line.to_owned(),
+                highlight: (start - line_start)..(end - line_start),
+            }),
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// How serious it is.
+    pub level: Level,
+    /// A stable, kebab-case code such as `unknown-character`.
+    pub code: &'static str,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Where it is, when it is somewhere.
+    pub location: Option<Location>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A new finding with no location and no hint.
+    pub fn new(level: Level, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level,
+            code,
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+
+    /// An error.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Level::Error, code, message)
+    }
+
+    /// A warning.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Level::Warning, code, message)
+    }
+
+    /// A note.
+    pub fn note(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Level::Note, code, message)
+    }
+
+    /// Sets where the finding is.
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Sets the hint.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Renders the finding as text, the way rustc does, without colour:
+    ///
+    /// ```text
+    /// error[unknown-character]: `Alna` is not in the cast
+    ///   --> src/vision/status_quo/alan.md:3:13
+    ///    |
+    ///  3 | character = "Alna"
+    ///    |             ^^^^^^
+    ///    = help: did you mean `Alan`?
+    /// ```
+    pub fn render(&self) -> String {
+        let mut out = format!("{}[{}]: {}\n", self.level.word(), self.code, self.message);
+        let width = match &self.location {
+            Some(Location {
+                span: Some(span), ..
+            }) => span.line.to_string().len().max(2),
+            _ => 2,
+        };
+        let gutter = " ".repeat(width + 1) + "|";
+        if let Some(location) = &self.location {
+            let _ = write!(out, "{}--> {}", " ".repeat(width), location.path);
+            if let Some(span) = &location.span {
+                let _ = write!(out, ":{}:{}", span.line, span.column);
+                let before = &span.source_line[..span.highlight.start];
+                let marked = &span.source_line[span.highlight.clone()];
+                let indent: String = before
+                    .chars()
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let carets = "^".repeat(marked.chars().count().max(1));
+                let _ = write!(
+                    out,
+                    "\n{gutter}\n{:>width$} | {}\n{gutter} {indent}{carets}",
+                    span.line, span.source_line
+                );
+            }
+            out.push('\n');
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "{}= help: {help}", " ".repeat(width + 1));
+        }
+        out.truncate(out.trim_end().len());
+        out
+    }
+
+    /// The GitHub Actions workflow command that shows this finding on a pull request.
+    pub fn github_annotation(&self) -> String {
+        let mut properties = Vec::new();
+        if let Some(location) = &self.location {
+            properties.push(format!("file={}", escape_github_property(&location.path)));
+            if let Some(span) = &location.span {
+                properties.push(format!("line={}", span.line));
+                properties.push(format!("col={}", span.column));
+            }
+        }
+        properties.push(format!("title={}", escape_github_property(self.code)));
+        let mut message = self.message.clone();
+        if let Some(help) = &self.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        format!(
+            "::{} {}::{}",
+            self.level.github_command(),
+            properties.join(","),
+            escape_github_data(&message)
+        )
+    }
+}
+
+fn escape_github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_github_property(text: &str) -> String {
+    escape_github_data(text)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
+}
+
+/// Whether warnings fail the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WarningPolicy {
+    /// Warnings are reported; the build goes on.
+    #[default]
+    Warn,
+    /// Warnings are reported and the build fails, after everything has been reported.
+    Deny,
+}
+
+/// The findings of one run, in the order they were made.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// No findings yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a finding.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Every finding, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Whether any finding is at `level`.
+    pub fn count(&self, level: Level) -> usize {
+        self.items.iter().filter(|d| d.level == level).count()
+    }
+
+    /// Whether the findings stop the build under `policy`.
+    pub fn fail(&self, policy: WarningPolicy) -> bool {
+        self.count(Level::Error) > 0
+            || (policy == WarningPolicy::Deny && self.count(Level::Warning) > 0)
+    }
+
+    /// Renders every finding, then the summary line, then (when `github` is set) one workflow
+    /// annotation per error or warning. `tool` names the program in the summary line.
+    pub fn render(&self, tool: &str, github: bool) -> String {
+        let mut out = String::new();
+        for diagnostic in &self.items {
+            out.push_str(&diagnostic.render());
+            out.push_str("\n\n");
+        }
+        if let Some(summary) = self.summary(tool) {
+            out.push_str(&summary);
+            out.push('\n');
+        }
+        if github {
+            for diagnostic in &self.items {
+                out.push_str(&diagnostic.github_annotation());
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// `tool: 1 error, 2 warnings, 1 note`, or nothing when there are no findings.
+    pub fn summary(&self, tool: &str) -> Option<String> {
+        if self.items.is_empty() {
+            return None;
+        }
+        let mut parts = Vec::new();
+        for level in [Level::Error, Level::Warning, Level::Note] {
+            let count = self.count(level);
+            if count > 0 {
+                let plural = if count == 1 { "" } else { "s" };
+                parts.push(format!("{count} {}{plural}", level.word()));
+            }
+        }
+        let mut summary = String::new();
+        let _ = write!(summary, "{tool}: {}", parts.join(", "));
+        Some(summary)
+    }
+}
+
+impl Extend<Diagnostic> for Diagnostics {
+    fn extend<T: IntoIterator<Item = Diagnostic>>(&mut self, iter: T) {
+        self.items.extend(iter);
+    }
+}
+
+/// The known name closest to `unknown`, if one is close enough to be a likely typo.
+pub fn nearest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let unknown_lower = unknown.to_lowercase();
+    known
+        .into_iter()
+        .map(|candidate| {
+            (
+                strsim::jaro_winkler(&unknown_lower, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+/// A hint naming the nearest known name, or listing the known names when none is near.
+pub fn suggestion<'a>(
+    unknown: &str,
+    what: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> String {
+    let known: Vec<&str> = known.into_iter().collect();
+    match nearest(unknown, known.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None if known.is_empty() => format!("this book declares no {what}"),
+        None => format!("the known {what} are: {}", known.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_rustc_style_with_path_line_and_help() {
+        let text = "# Alan\n\ncharacter = \"Alna\"\n";
+        let start = text.find("\"Alna\"").unwrap_or_default();
+        let diagnostic = Diagnostic::error("unknown-character", "unknown character `Alna`")
+            .at(Location::in_text("src/alan.md", text, start..start + 6))
+            .with_help("did you mean `Alan`?");
+        let rendered = diagnostic.render();
+        assert!(
+            rendered.starts_with("error[unknown-character]: unknown character `Alna`\n"),
+            "{rendered}"
+        );
+        assert!(
+            rendered.contains("\n  --> src/alan.md:3:13\n"),
+            "{rendered}"
+        );
+        assert!(
+            rendered.contains("\n   |             ^^^^^^\n"),
+            "{rendered}"
+        );
+        assert!(
+            rendered.contains("\n 3 | character = \"Alna\""),
+            "{rendered}"
+        );
+        assert!(
+            rendered.ends_with("\n   = help: did you mean `Alan`?"),
+            "{rendered}"
+        );
+    }
+
+    #[test]
+    fn location_columns_count_characters_and_ignore_crlf() {
+        let text = "é\r\nab✏️cd\r\n";
+        let start = text.find('c').unwrap_or_default();
+        let location = Location::in_text("x.md", text, start..start + 1);
+        let span = location.span.unwrap_or_else(|| panic!("no span"));
+        assert_eq!((span.line, span.column), (2, 5));
+        assert_eq!(span.source_line, "ab✏️cd");
+    }
+
+    #[test]
+    fn github_annotation_escapes_properties_and_data() {
+        let diagnostic = Diagnostic::warning("missing-faq", "50% done\nreally")
+            .at(Location::in_text("src/a,b.md", "x\n", 0..1));
+        assert_eq!(
+            diagnostic.github_annotation(),
+            "::warning file=src/a%2Cb.md,line=1,col=1,title=missing-faq::50%25 done%0Areally"
+        );
+    }
+
+    #[test]
+    fn deny_policy_fails_on_warnings_only_when_asked() {
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.push(Diagnostic::warning("w", "w"));
+        assert!(!diagnostics.fail(WarningPolicy::Warn));
+        assert!(diagnostics.fail(WarningPolicy::Deny));
+        assert_eq!(diagnostics.summary("t").as_deref(), Some("t: 1 warning"));
+    }
+
+    #[test]
+    fn nearest_suggests_typos_only() {
+        assert_eq!(nearest("Alna", ["Alan", "Grace"]), Some("Alan"));
+        assert_eq!(nearest("Zoltan", ["Alan", "Grace"]), None);
+    }
+}

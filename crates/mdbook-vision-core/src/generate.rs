@@ -1,0 +1,118 @@
+//! Markdown generated from metadata, escaped so that any value renders as the plain text it is.
+//!
+//! Metadata is written by many hands: a `|` must not split a table cell, a `<script>` must not
+//! become HTML, a `*` or `[` must not start emphasis or a link, a newline must not end a table
+//! row. Every character that can start inline markup is backslash-escaped (CommonMark allows
+//! escaping any ASCII punctuation), which is also correct inside GFM table cells. Quotes and
+//! dashes are left alone so that smart punctuation treats them as it treats the rest of the
+//! book. (pulldown-cmark-to-cmark escapes only a text's first character and pipes, which is
+//! right for text that came from parsing markdown but not for arbitrary values.)
+
+/// Characters escaped in generated inline text.
+const ESCAPED: &[char] = &[
+    '\\', '`', '*', '_', '[', ']', '<', '>', '|', '!', '&', '~', '{', '}', '#',
+];
+
+/// `text` as inline markdown that renders as exactly `text`, on one line.
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push(' ');
+                }
+            }
+            '\n' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c if ESCAPED.contains(&c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A link whose text renders as exactly `text`.
+pub fn link(text: &str, destination: &str) -> String {
+    format!("[{}]({})", escape_text(text), link_destination(destination))
+}
+
+/// A link destination, in angle brackets when it holds characters a bare one cannot.
+pub fn link_destination(destination: &str) -> String {
+    let bare = !destination.is_empty()
+        && destination
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && !"<>()\\|".contains(c));
+    if bare {
+        return destination.to_owned();
+    }
+    let mut out = String::from("<");
+    for c in destination.chars().filter(|c| !c.is_control()) {
+        if matches!(c, '<' | '>' | '\\' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('>');
+    out
+}
+
+/// A GFM table. `cells` are inline markdown (already escaped). Every line but the first starts
+/// with `prefix`, so a table spliced into a block quote or list item stays inside it.
+pub fn table(headers: &[String], rows: &[Vec<String>], line_ending: &str, prefix: &str) -> String {
+    let row = |cells: &[String]| format!("| {} |", cells.join(" | "));
+    let mut lines = vec![row(headers), row(&vec!["---".to_owned(); headers.len()])];
+    lines.extend(rows.iter().map(|cells| row(cells)));
+    lines.join(&format!("{line_ending}{prefix}"))
+}
+
+/// "a", "a and b", "a, b and c".
+pub fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_text_is_escaped() {
+        assert_eq!(
+            escape_text("a|b <script>x</script>"),
+            "a\\|b \\<script\\>x\\</script\\>"
+        );
+        assert_eq!(escape_text("*[x](y)*"), "\\*\\[x\\](y)\\*");
+        assert_eq!(escape_text("one\r\ntwo\nthree"), "one two three");
+        assert_eq!(escape_text("Grace's \"plan\""), "Grace's \"plan\"");
+    }
+
+    #[test]
+    fn destinations_with_spaces_use_angle_brackets() {
+        assert_eq!(link_destination("../a b.md"), "<../a b.md>");
+        assert_eq!(link_destination("../a.md#x"), "../a.md#x");
+    }
+
+    #[test]
+    fn tables_repeat_the_prefix_on_following_lines() {
+        let table = table(&["A".into()], &[vec!["1".into()]], "\r\n", "> ");
+        assert_eq!(table, "| A |\r\n> | --- |\r\n> | 1 |");
+    }
+
+    #[test]
+    fn names_join_with_and() {
+        let names = |n: &[&str]| n.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            join_names(&names(&["Shane", "estebank"])),
+            "Shane and estebank"
+        );
+        assert_eq!(join_names(&names(&["a", "b", "c"])), "a, b and c");
+    }
+}

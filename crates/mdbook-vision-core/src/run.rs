@@ -1,0 +1,195 @@
+//! Running features over a book: the single pass every preprocessor of the suite makes.
+//!
+//! The request is read, the version checked, the settings read, every chapter parsed once and
+//! the [`VisionBook`] built; then each [`Feature`] records its edits of each page against the
+//! same parse, the edits are spliced in, and the book goes back in the dialect it came in.
+//! Findings go to stderr; on an error nothing is written to stdout and the exit code is 1.
+
+use std::io::{Read as _, Write as _};
+
+use crate::config::{self, Settings};
+use crate::diagnostics::{Diagnostic, Diagnostics, WarningPolicy};
+use crate::markdown::Flavor;
+use crate::model::VisionBook;
+use crate::protocol::Request;
+use crate::splice::Edits;
+
+/// One feature of the suite: a function over the model that edits pages and reports findings.
+pub trait Feature {
+    /// The preprocessor's name, as in `[preprocessor.NAME]` (`vision-stories`).
+    fn name(&self) -> &'static str;
+
+    /// Records this feature's edits of page `page` of `book`, and its findings.
+    fn edit_page(
+        &self,
+        book: &VisionBook<'_>,
+        page: usize,
+        edits: &mut Edits,
+        diagnostics: &mut Vec<Diagnostic>,
+    );
+
+    /// Checks this feature's settings, once per run, before the book is read.
+    fn check_settings(&self, _settings: &Settings, _diagnostics: &mut Vec<Diagnostic>) {}
+
+    /// Whether this feature's warnings fail the build.
+    fn warning_policy(&self, _settings: &Settings) -> WarningPolicy {
+        WarningPolicy::Warn
+    }
+}
+
+/// What a run reads from the process environment.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    /// `GITHUB_ACTIONS=true`: also print findings as workflow annotations.
+    pub github_actions: bool,
+}
+
+impl Environment {
+    /// The environment of this process.
+    pub fn from_process() -> Self {
+        Environment {
+            github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
+        }
+    }
+}
+
+/// What a run writes and how it exits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The book as JSON, or nothing when the run failed.
+    pub stdout: Vec<u8>,
+    /// The rendered findings.
+    pub stderr: String,
+    /// 0 on success, 1 when the book has errors or the input is bad, 2 for bad arguments.
+    pub exit_code: i32,
+}
+
+/// Runs a preprocessor binary: `supports RENDERER`, or a book on stdin.
+pub fn run_cli(
+    tool: &str,
+    args: &[String],
+    stdin: &[u8],
+    env: &Environment,
+    features: &[&dyn Feature],
+) -> Outcome {
+    match args {
+        [] => preprocess(tool, stdin, env, features),
+        [supports, _renderer] if supports == "supports" => Outcome {
+            stdout: Vec::new(),
+            stderr: String::new(),
+            exit_code: 0,
+        },
+        _ => Outcome {
+            stdout: Vec::new(),
+            stderr: format!(
+                "usage: {tool} [supports RENDERER]\n\nAn mdBook preprocessor: mdBook runs it with the book as JSON on stdin.\n"
+            ),
+            exit_code: 2,
+        },
+    }
+}
+
+/// Preprocesses the `[context, book]` request in `input` with `features`.
+pub fn preprocess(
+    tool: &str,
+    input: &[u8],
+    env: &Environment,
+    features: &[&dyn Feature],
+) -> Outcome {
+    let mut findings = Vec::new();
+    let (stdout, policy) = match process(input, features, &mut findings) {
+        Ok(result) => result,
+        Err(error) => {
+            findings.push(Diagnostic::error("bad-input", format!("{error:#}")));
+            (Vec::new(), WarningPolicy::Warn)
+        }
+    };
+    let mut diagnostics = Diagnostics::new();
+    diagnostics.extend(findings);
+    let failed = diagnostics.fail(policy) || stdout.is_empty();
+    Outcome {
+        stdout: if failed { Vec::new() } else { stdout },
+        stderr: diagnostics.render(tool, env.github_actions),
+        exit_code: i32::from(failed),
+    }
+}
+
+/// The book JSON to answer with (empty when the book has errors), and the warning policy.
+fn process(
+    input: &[u8],
+    features: &[&dyn Feature],
+    findings: &mut Vec<Diagnostic>,
+) -> anyhow::Result<(Vec<u8>, WarningPolicy)> {
+    let (mut request, version_warning) = Request::parse(input)?;
+    findings.extend(version_warning);
+    let settings = config::read(request.config(), findings);
+    for feature in features {
+        feature.check_settings(&settings, findings);
+    }
+    let policy = features
+        .iter()
+        .map(|f| f.warning_policy(&settings))
+        .max_by_key(|p| *p == WarningPolicy::Deny)
+        .unwrap_or_default();
+    if has_errors(findings) {
+        return Ok((Vec::new(), policy));
+    }
+    let src_dir = request
+        .config()
+        .pointer("/book/src")
+        .and_then(|v| v.as_str())
+        .unwrap_or("src")
+        .to_owned();
+    let flavor = Flavor::new(request.mdbook_version(), request.config());
+    let chapters = request.chapters();
+    let mut book = VisionBook::build(&chapters, settings, flavor, &src_dir, findings);
+    book.renderer = request.renderer().to_owned();
+    if has_errors(findings) {
+        return Ok((Vec::new(), policy));
+    }
+    let mut contents = Vec::with_capacity(book.pages.len());
+    for (index, page) in book.pages.iter().enumerate() {
+        let mut edits = Edits::new();
+        for feature in features {
+            feature.edit_page(&book, index, &mut edits, findings);
+        }
+        contents.push(edits.apply(page.doc.text)?);
+    }
+    if has_errors(findings) {
+        return Ok((Vec::new(), policy));
+    }
+    request.set_contents(&contents);
+    Ok((request.book_json()?, policy))
+}
+
+fn has_errors(findings: &[Diagnostic]) -> bool {
+    findings
+        .iter()
+        .any(|d| d.level == crate::diagnostics::Level::Error)
+}
+
+/// The `main` of a preprocessor binary: runs it on this process's arguments and stdin,
+/// writes stdout and stderr, and exits with its code.
+pub fn main(tool: &str, features: &[&dyn Feature]) -> ! {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut stdin = Vec::new();
+    let outcome = if args.is_empty() && std::io::stdin().read_to_end(&mut stdin).is_err() {
+        Outcome {
+            stdout: Vec::new(),
+            stderr: format!("error[bad-input]: {tool} could not read stdin\n"),
+            exit_code: 1,
+        }
+    } else {
+        run_cli(tool, &args, &stdin, &Environment::from_process(), features)
+    };
+    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(&outcome.stdout)
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        std::process::exit(1);
+    }
+    std::process::exit(outcome.exit_code)
+}

@@ -1,0 +1,204 @@
+//! `vision-stories`: each ```` ```story ```` metadata block becomes the metadata table of its
+//! story, with columns chosen by the story's kind.
+//!
+//! The character cell links to the character's page, the pair cell to the paired story by its
+//! title (or reads "not yet written"), an empty assignee reads "✋ Volunteer wanted ✋" linked
+//! to the how-to page, an absent or `draft` status reads "⚠️ Draft ⚠️". Every value is escaped.
+//! The table is preceded by the model's marker comment, so the other features still see the
+//! story's metadata after this one has run.
+
+use mdbook_vision_core::config::Settings;
+use mdbook_vision_core::diagnostics::{Diagnostic, Location, suggestion};
+use mdbook_vision_core::generate::{escape_text, join_names, link, table};
+use mdbook_vision_core::model::{self, SHINY_FUTURE, STATUS_QUO, Story, VisionBook};
+use mdbook_vision_core::run::Feature;
+use mdbook_vision_core::splice::Edits;
+
+/// The fields a table can show, with the default header of each.
+pub const FIELDS: &[(&str, &str)] = &[
+    ("character", "Character"),
+    ("shiny-future", "Shiny Future"),
+    ("status-quo", "Status quo"),
+    ("assigned-to", "Assigned To"),
+    ("status", "Status"),
+    ("owner", "Owner"),
+    ("topics", "Topics"),
+    ("kind", "Kind"),
+    ("id", "Id"),
+];
+
+/// The default columns of each kind; other kinds show who is assigned.
+pub const DEFAULT_COLUMNS: &[(&str, &[&str])] = &[
+    (STATUS_QUO, &["character", "shiny-future", "assigned-to"]),
+    (SHINY_FUTURE, &["character", "status-quo", "assigned-to"]),
+    (model::CHARACTER, &["status", "owner"]),
+    ("design-doc", &["topics", "assigned-to"]),
+];
+
+const FALLBACK_COLUMNS: &[&str] = &["assigned-to"];
+
+/// What an empty assignee or owner cell says.
+pub const VOLUNTEER_WANTED: &str = "✋ Volunteer wanted ✋";
+/// What a draft status cell says.
+pub const DRAFT: &str = "⚠️ Draft ⚠️";
+/// What a pair cell says when there is no paired story.
+pub const NOT_YET_WRITTEN: &str = "not yet written";
+/// What an empty cell of any other field says.
+pub const NOTHING: &str = "—";
+
+/// The `vision-stories` feature.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stories;
+
+impl Feature for Stories {
+    fn name(&self) -> &'static str {
+        "vision-stories"
+    }
+
+    fn check_settings(&self, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
+        let fields = FIELDS.iter().map(|(field, _)| *field);
+        let configured = settings
+            .columns
+            .values()
+            .flatten()
+            .chain(settings.column_headers.keys());
+        for field in configured {
+            if !fields.clone().any(|known| known == field) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "unknown-field",
+                        format!("`{field}` is not a field a story table can show"),
+                    )
+                    .at(Location::file("book.toml"))
+                    .with_help(suggestion(field, "fields", fields.clone())),
+                );
+            }
+        }
+    }
+
+    fn edit_page(
+        &self,
+        book: &VisionBook<'_>,
+        page: usize,
+        edits: &mut Edits,
+        _: &mut Vec<Diagnostic>,
+    ) {
+        for story in book.stories_on(page) {
+            let Some(declaration) = story.declaration.as_ref().filter(|d| !d.rendered) else {
+                continue;
+            };
+            let doc = &book.pages[page].doc;
+            let line_ending = doc.line_ending();
+            let prefix = doc.continuation_prefix(declaration.range.start);
+            let columns = columns(&book.settings, &story.kind);
+            let headers: Vec<String> = columns
+                .iter()
+                .map(|c| escape_text(&header(&book.settings, c)))
+                .collect();
+            let cells: Vec<String> = columns.iter().map(|c| cell(book, page, story, c)).collect();
+            let replacement = format!(
+                "{}{line_ending}{prefix}{}",
+                model::marker(&resolved_meta(story)),
+                table(&headers, &[cells], line_ending, &prefix)
+            );
+            edits.replace(declaration.range.clone(), replacement);
+        }
+    }
+}
+
+/// The metadata as declared, with the id and kind the model settled on.
+fn resolved_meta(story: &Story) -> model::StoryMeta {
+    let mut meta = story.meta.clone();
+    meta.id = Some(story.id.clone());
+    meta.kind = Some(story.kind.clone());
+    meta
+}
+
+fn columns(settings: &Settings, kind: &str) -> Vec<String> {
+    if let Some(configured) = settings.columns.get(kind) {
+        return configured.clone();
+    }
+    let defaults = DEFAULT_COLUMNS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(FALLBACK_COLUMNS, |(_, c)| *c);
+    defaults.iter().map(|c| (*c).to_owned()).collect()
+}
+
+fn header(settings: &Settings, field: &str) -> String {
+    settings
+        .column_headers
+        .get(field)
+        .cloned()
+        .unwrap_or_else(|| {
+            FIELDS
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map_or_else(|| field.to_owned(), |(_, h)| (*h).to_owned())
+        })
+}
+
+/// One cell of a story's table, as inline markdown.
+fn cell(book: &VisionBook<'_>, page: usize, story: &Story, field: &str) -> String {
+    let meta = &story.meta;
+    match field {
+        "character" => or_nothing(
+            meta.character
+                .iter()
+                .map(|name| character_link(book, page, name))
+                .collect(),
+        ),
+        "shiny-future" | "status-quo" => pair_cell(book, page, story, field),
+        "assigned-to" => people(book, page, &meta.assigned_to),
+        "owner" => people(book, page, &meta.owner),
+        "status" => match meta.status.as_deref() {
+            None => DRAFT.to_owned(),
+            Some(status) if status.eq_ignore_ascii_case("draft") => DRAFT.to_owned(),
+            Some(status) => escape_text(status),
+        },
+        "topics" if meta.topics.is_empty() => NOTHING.to_owned(),
+        "topics" => escape_text(&meta.topics.join(", ")),
+        "kind" => escape_text(&story.kind),
+        "id" => escape_text(&story.id),
+        _ => NOTHING.to_owned(),
+    }
+}
+
+fn or_nothing(parts: Vec<String>) -> String {
+    if parts.is_empty() {
+        NOTHING.to_owned()
+    } else {
+        join_names(&parts)
+    }
+}
+
+fn character_link(book: &VisionBook<'_>, page: usize, name: &str) -> String {
+    match book.character(name) {
+        Some(character) => link(name, &book.link_to_character(page, character)),
+        None => escape_text(name),
+    }
+}
+
+fn pair_cell(book: &VisionBook<'_>, page: usize, story: &Story, kind: &str) -> String {
+    let links: Vec<String> = book
+        .partners(story)
+        .into_iter()
+        .filter(|partner| partner.kind == kind)
+        .map(|partner| link(&partner.title, &book.link_to_story(page, partner)))
+        .collect();
+    if links.is_empty() {
+        NOT_YET_WRITTEN.to_owned()
+    } else {
+        join_names(&links)
+    }
+}
+
+fn people(book: &VisionBook<'_>, page: usize, names: &[String]) -> String {
+    if !names.is_empty() {
+        return join_names(&names.iter().map(|n| escape_text(n)).collect::<Vec<_>>());
+    }
+    match book.how_to {
+        Some(how_to) => link(VOLUNTEER_WANTED, &book.link(page, how_to, None)),
+        None => VOLUNTEER_WANTED.to_owned(),
+    }
+}
