@@ -902,6 +902,7 @@ fn read_value(
         _ => Err(ValueProblem::Expected("a non-empty string")),
     };
     let list = || match value {
+        toml::de::DeValue::String(s) if s.trim().is_empty() => Ok(Vec::new()),
         toml::de::DeValue::String(s) => Ok(vec![s.trim().to_owned()]),
         toml::de::DeValue::Array(items) => items
             .iter()
@@ -909,6 +910,7 @@ fn read_value(
                 toml::de::DeValue::String(s) => Ok(s.trim().to_owned()),
                 _ => Err(ValueProblem::Expected("a string or an array of strings")),
             })
+            .filter(|item| item.as_ref().map_or(true, |s| !s.is_empty()))
             .collect(),
         _ => Err(ValueProblem::Expected("a string or an array of strings")),
     };

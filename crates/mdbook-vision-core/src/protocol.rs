@@ -67,9 +67,10 @@ impl ChapterSource {
 impl Request {
     /// Reads a request, checking the mdBook version before anything else is interpreted.
     ///
-    /// Returns the request and, when mdBook's version is outside [`SUPPORTED_MDBOOK`], the one
-    /// warning that says so. Malformed input is an error that names what was wrong.
-    pub fn parse(input: &[u8]) -> Result<(Request, Option<Diagnostic>)> {
+    /// When mdBook's version is outside [`SUPPORTED_MDBOOK`], the one warning that says so is
+    /// added to `findings`, even if the rest is malformed. Malformed input is an error that
+    /// names what was wrong.
+    pub fn parse(input: &[u8], findings: &mut Vec<Diagnostic>) -> Result<Request> {
         let value: Value = serde_json::from_slice(input)
             .context("the input on stdin is not valid JSON; mdBook sends `[context, book]`")?;
         let Value::Array(pair) = value else {
@@ -85,7 +86,7 @@ impl Request {
             .get("mdbook_version")
             .and_then(Value::as_str)
             .ok_or_else(|| anyhow!("the preprocessor context has no `mdbook_version` string"))?;
-        let version_warning = check_version(version);
+        findings.extend(check_version(version));
         let dialect = dialect_of(&book)?;
         let request = Request {
             context,
@@ -93,7 +94,7 @@ impl Request {
             dialect,
         };
         request.validate_items()?;
-        Ok((request, version_warning))
+        Ok(request)
     }
 
     /// The dialect the book was sent in, and will be answered in.

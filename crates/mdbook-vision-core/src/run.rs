@@ -120,8 +120,7 @@ fn process(
     features: &[&dyn Feature],
     findings: &mut Vec<Diagnostic>,
 ) -> anyhow::Result<(Vec<u8>, WarningPolicy)> {
-    let (mut request, version_warning) = Request::parse(input)?;
-    findings.extend(version_warning);
+    let mut request = Request::parse(input, findings)?;
     let settings = config::read(request.config(), findings);
     for feature in features {
         feature.check_settings(&settings, findings);

@@ -1,0 +1,106 @@
+//! Checks on rendered HTML: links resolve to pages and anchors that exist.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Every HTML page of a rendered book, relative to its root, except `print.html` (which
+/// repeats every page) and mdBook's own `404.html` and `toc.html`.
+pub fn pages(root: &Path) -> Vec<String> {
+    let mut pages = Vec::new();
+    collect(root, root, &mut pages);
+    pages.retain(|p| !matches!(p.as_str(), "print.html" | "404.html" | "toc.html"));
+    pages.sort();
+    pages
+}
+
+fn collect(root: &Path, dir: &Path, pages: &mut Vec<String>) {
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(root, &path, pages);
+        } else if path.extension().is_some_and(|e| e == "html") {
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            pages.push(relative.to_string_lossy().replace('\\', "/"));
+        }
+    }
+}
+
+/// The main content of a page (what the chapter rendered to), without mdBook's chrome.
+pub fn main_content(html: &str) -> &str {
+    let start = html.find("<main>").map_or(0, |i| i + "<main>".len());
+    let end = html[start..]
+        .find("</main>")
+        .map_or(html.len(), |i| start + i);
+    &html[start..end]
+}
+
+/// The values of an attribute (`href`, `id`, `title`) in `html`, in order.
+pub fn attribute_values<'a>(html: &'a str, attribute: &str) -> Vec<&'a str> {
+    let needle = format!(" {attribute}=\"");
+    let mut values = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(&needle) {
+        rest = &rest[start + needle.len()..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        values.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    values
+}
+
+/// The `<table>` elements of `html`.
+pub fn tables(html: &str) -> Vec<&str> {
+    let mut tables = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<table") {
+        let end = rest[start..]
+            .find("</table>")
+            .map_or(rest.len(), |i| start + i + "</table>".len());
+        tables.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    tables
+}
+
+/// Checks that `href`, found on `page` of the book rendered in `root`, points at a page (and
+/// an element id) that exists. External and mdBook-internal links are not checked.
+pub fn check_link(root: &Path, page: &str, href: &str) -> Result<(), String> {
+    if href.contains("://") || href.starts_with("mailto:") || href.starts_with("javascript:") {
+        return Ok(());
+    }
+    let (path, fragment) = href.split_once('#').unwrap_or((href, ""));
+    let target: PathBuf = if path.is_empty() {
+        root.join(page)
+    } else {
+        let dir = Path::new(page).parent().unwrap_or(Path::new(""));
+        root.join(dir).join(path.replace("%20", " "))
+    };
+    let target_html = fs::read_to_string(&target)
+        .or_else(|_| fs::read_to_string(target.join("index.html")))
+        .map_err(|_| {
+            format!(
+                "{page}: link `{href}` points at {}, which does not exist",
+                target.display()
+            )
+        })?;
+    if !fragment.is_empty() && !attribute_values(&target_html, "id").contains(&fragment) {
+        return Err(format!(
+            "{page}: link `{href}`: no element has the id `{fragment}`"
+        ));
+    }
+    Ok(())
+}
+
+/// Every broken link in the main content of every page of the book rendered in `root`.
+pub fn broken_links(root: &Path) -> Vec<String> {
+    let mut broken = Vec::new();
+    for page in pages(root) {
+        let html = fs::read_to_string(root.join(&page)).unwrap_or_default();
+        for href in attribute_values(main_content(&html), "href") {
+            if let Err(problem) = check_link(root, &page, href) {
+                broken.push(problem);
+            }
+        }
+    }
+    broken
+}

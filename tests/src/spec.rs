@@ -1,0 +1,322 @@
+//! Spec-like golden files, in the manner of pulldown-cmark's spec tests.
+//!
+//! A spec file is markdown; each case is a fenced `example` block under a `##` heading that
+//! names it. The block has three parts separated by lines holding a single `.`:
+//!
+//! ~~~text
+//! ```````````````````````````````` example
+//! --- book.toml
+//! [preprocessor.vision-stories]
+//! --- src/vision/status_quo/alan.md
+//! (input chapter; chapters are in SUMMARY.md order)
+//! .
+//! --- src/vision/status_quo/alan.md
+//! (expected chapter; chapters not listed must come back byte-identical)
+//! .
+//! (expected stderr, exactly)
+//! ````````````````````````````````
+//! ~~~
+//!
+//! A file header may add `crlf` (the file's line endings become CRLF, in input and expected
+//! output) or `bom` (the file starts with a byte order mark). The fence may add
+//! `mdbook=0.4.52` to run a case against one mdBook version only; otherwise each case runs
+//! against both dialects and must give the same result. Every case is also run a second time
+//! on its own output, which must then come back unchanged: running a preprocessor twice gives
+//! the same book as running it once. `BLESS=1` rewrites the expected parts from the results.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use mdbook_vision_core::run::{Environment, Feature, preprocess};
+use serde_json::Value;
+
+use crate::request::{self, VERSIONS, chapter, chapter_contents};
+
+const FENCE: &str = "````````````````````````````````";
+
+/// One case of a spec file.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The `##` heading above it.
+    pub name: String,
+    /// The line of its opening fence, 1-based.
+    pub line: usize,
+    /// Restricts the case to one mdBook version.
+    pub only_version: Option<String>,
+    /// book.toml, if given.
+    pub book_toml: Option<String>,
+    /// Input chapters, `(path under src, content)`, in order.
+    pub inputs: Vec<(String, String)>,
+    /// Expected changed chapters.
+    pub outputs: Vec<(String, String)>,
+    /// Expected stderr.
+    pub stderr: String,
+    body_lines: (usize, usize),
+    output_start: usize,
+}
+
+/// What running a case gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actual {
+    /// Chapters that changed.
+    pub outputs: Vec<(String, String)>,
+    /// The diagnostics.
+    pub stderr: String,
+    /// The exit code.
+    pub exit_code: i32,
+}
+
+/// Reads the cases of a spec file.
+pub fn parse(text: &str) -> Vec<Case> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut cases = Vec::new();
+    let mut name = String::new();
+    let mut index = 0;
+    while index < lines.len() {
+        let line = lines[index];
+        if let Some(heading) = line.strip_prefix("## ") {
+            name = heading.trim().to_owned();
+        }
+        if let Some(rest) = line
+            .strip_prefix(FENCE)
+            .and_then(|r| r.trim().strip_prefix("example"))
+        {
+            let end = (index + 1..lines.len())
+                .find(|&i| lines[i] == FENCE)
+                .unwrap_or(lines.len());
+            cases.push(parse_case(
+                &name,
+                index,
+                rest.trim(),
+                &lines[index + 1..end],
+            ));
+            index = end;
+        }
+        index += 1;
+    }
+    cases
+}
+
+fn parse_case(name: &str, fence_line: usize, options: &str, body: &[&str]) -> Case {
+    let dots: Vec<usize> = body
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| **l == ".")
+        .map(|(i, _)| i)
+        .collect();
+    assert!(
+        dots.len() == 2,
+        "spec case `{name}` (line {}) needs exactly two `.` lines",
+        fence_line + 1
+    );
+    let files = parse_files(&body[..dots[0]]);
+    let book_toml = files
+        .iter()
+        .find(|(p, _)| p == "book.toml")
+        .map(|(_, c)| c.clone());
+    Case {
+        name: name.to_owned(),
+        line: fence_line + 1,
+        only_version: options.strip_prefix("mdbook=").map(str::to_owned),
+        book_toml,
+        inputs: files
+            .into_iter()
+            .filter(|(p, _)| p != "book.toml")
+            .collect(),
+        outputs: parse_files(&body[dots[0] + 1..dots[1]]),
+        stderr: body[dots[1] + 1..].join("\n").trim().to_owned(),
+        body_lines: (fence_line + 1, fence_line + 1 + body.len()),
+        output_start: fence_line + 1 + dots[0] + 1,
+    }
+}
+
+fn parse_files(lines: &[&str]) -> Vec<(String, String)> {
+    let mut files: Vec<(String, Vec<&str>, Vec<String>)> = Vec::new();
+    for line in lines {
+        if let Some(header) = line.strip_prefix("--- ") {
+            let mut words = header.split_whitespace();
+            let path = words.next().unwrap_or_default().to_owned();
+            files.push((path, Vec::new(), words.map(str::to_owned).collect()));
+        } else if let Some((_, content, _)) = files.last_mut() {
+            content.push(line);
+        }
+    }
+    files
+        .into_iter()
+        .map(|(path, mut content, flags)| {
+            while content.last().is_some_and(|l| l.is_empty()) {
+                content.pop();
+            }
+            let mut text = content.join("\n");
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            if flags.iter().any(|f| f == "crlf") {
+                text = text.replace('\n', "\r\n");
+            }
+            if flags.iter().any(|f| f == "bom") {
+                text.insert(0, '\u{feff}');
+            }
+            (path, text)
+        })
+        .collect()
+}
+
+/// Runs `case` with `features` under one mdBook version.
+pub fn run_case(case: &Case, version: &str, tool: &str, features: &[&dyn Feature]) -> Actual {
+    let config: Value = match &case.book_toml {
+        Some(text) => toml::from_str(text)
+            .unwrap_or_else(|e| panic!("case `{}`: bad book.toml: {e}", case.name)),
+        None => Value::Object(Default::default()),
+    };
+    let items: Vec<_> = case
+        .inputs
+        .iter()
+        .map(|(path, content)| chapter(path.strip_prefix("src/").unwrap_or(path), content))
+        .collect();
+    let input = request::request(version, &items, config.clone());
+    let outcome = preprocess(
+        tool,
+        input.to_string().as_bytes(),
+        &Environment::default(),
+        features,
+    );
+    let stderr = outcome.stderr.trim().to_owned();
+    if outcome.stdout.is_empty() {
+        return Actual {
+            outputs: Vec::new(),
+            stderr,
+            exit_code: outcome.exit_code,
+        };
+    }
+    let book: Value =
+        serde_json::from_slice(&outcome.stdout).unwrap_or_else(|e| panic!("bad JSON out: {e}"));
+    let outputs = changed(&case.inputs, &chapter_contents(&book));
+
+    let again_items: Vec<_> = chapter_contents(&book)
+        .iter()
+        .map(|(p, c)| chapter(p, c))
+        .collect();
+    let again = request::request(version, &again_items, config);
+    let second = preprocess(
+        tool,
+        again.to_string().as_bytes(),
+        &Environment::default(),
+        features,
+    );
+    let second_book: Value = serde_json::from_slice(&second.stdout).unwrap_or_else(|_| {
+        panic!(
+            "case `{}`: the second run failed:\n{}",
+            case.name, second.stderr
+        )
+    });
+    assert_eq!(
+        chapter_contents(&second_book),
+        chapter_contents(&book),
+        "case `{}` (mdBook {version}): running twice differs from running once",
+        case.name
+    );
+    Actual {
+        outputs,
+        stderr,
+        exit_code: outcome.exit_code,
+    }
+}
+
+fn changed(inputs: &[(String, String)], outputs: &[(String, String)]) -> Vec<(String, String)> {
+    inputs
+        .iter()
+        .zip(outputs)
+        .filter(|((_, before), (_, after))| before != after)
+        .map(|((path, _), (_, after))| (path.clone(), after.clone()))
+        .collect()
+}
+
+/// Runs every case of the spec file at `path`, panicking with every failure at once.
+pub fn run_file(path: &Path, tool: &str, features: &[&dyn Feature]) {
+    let text =
+        fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let cases = parse(&text);
+    assert!(!cases.is_empty(), "{} has no cases", path.display());
+    let bless = std::env::var("BLESS").is_ok_and(|v| v == "1");
+    let mut failures = String::new();
+    let mut blessed = Vec::new();
+    for case in &cases {
+        let versions: Vec<&str> = match &case.only_version {
+            Some(version) => vec![version.as_str()],
+            None => VERSIONS.to_vec(),
+        };
+        let results: Vec<Actual> = versions
+            .iter()
+            .map(|v| run_case(case, v, tool, features))
+            .collect();
+        if bless {
+            blessed.push((case, results[0].clone()));
+            continue;
+        }
+        for (version, actual) in versions.iter().zip(&results) {
+            let expected_outputs: Vec<(String, String)> = case.outputs.clone();
+            if actual.outputs != expected_outputs || actual.stderr != case.stderr {
+                let _ = write!(
+                    failures,
+                    "\n=== {} (line {}, mdBook {version})\n--- expected stderr:\n{}\n--- actual stderr:\n{}\n",
+                    case.name, case.line, case.stderr, actual.stderr
+                );
+                for (path, content) in &actual.outputs {
+                    let _ = write!(failures, "--- actual {path}:\n{content}");
+                }
+                for (path, content) in &expected_outputs {
+                    let _ = write!(failures, "--- expected {path}:\n{content}");
+                }
+            }
+            let has_errors = actual.stderr.lines().any(|l| l.starts_with("error["));
+            if has_errors != (actual.exit_code != 0) && !case.stderr.contains("warnings are denied")
+            {
+                let _ = write!(
+                    failures,
+                    "\n=== {}: exit code {} with errors: {has_errors}\n",
+                    case.name, actual.exit_code
+                );
+            }
+        }
+    }
+    if bless {
+        fs::write(path, bless_text(&text, &blessed))
+            .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+        return;
+    }
+    assert!(failures.is_empty(), "{} failed:{failures}", path.display());
+}
+
+fn bless_text(text: &str, results: &[(&Case, Actual)]) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut next = 0;
+    for (case, actual) in results {
+        out.extend(
+            lines[next..case.output_start]
+                .iter()
+                .map(|l| (*l).to_owned()),
+        );
+        for (path, content) in &actual.outputs {
+            let crlf = content.contains("\r\n");
+            let bom = content.starts_with('\u{feff}');
+            let flags = format!(
+                "{}{}",
+                if crlf { " crlf" } else { "" },
+                if bom { " bom" } else { "" }
+            );
+            out.push(format!("--- {path}{flags}"));
+            let plain = content.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+            out.extend(plain.lines().map(str::to_owned));
+        }
+        out.push(".".to_owned());
+        out.extend(actual.stderr.lines().map(str::to_owned));
+        next = case.body_lines.1;
+    }
+    out.extend(lines[next..].iter().map(|l| (*l).to_owned()));
+    let mut joined = out.join("\n");
+    joined.push('\n');
+    joined
+}
