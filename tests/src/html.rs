@@ -104,3 +104,25 @@ pub fn broken_links(root: &Path) -> Vec<String> {
     }
     broken
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_links_and_missing_anchors_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("a")).unwrap();
+        let page = r##"<main><a href="../b.html#here">ok</a> <a href="../b.html#gone">x</a> <a href="nope.html">y</a> <a href="https://x.org">z</a></main>"##;
+        fs::write(dir.path().join("a/page.html"), page).unwrap();
+        fs::write(
+            dir.path().join("b.html"),
+            r#"<main><h2 id="here">Here</h2></main>"#,
+        )
+        .unwrap();
+        let broken = broken_links(dir.path());
+        assert_eq!(broken.len(), 2, "{broken:?}");
+        assert!(broken[0].contains("no element has the id `gone`"));
+        assert!(broken[1].contains("nope.html"));
+    }
+}

@@ -87,8 +87,11 @@ pub struct Heading {
     pub level: u8,
     /// The whole heading in the source.
     pub range: Range<usize>,
-    /// Its text, without markup.
+    /// Its text, without markup, as mdBook renders it (smart punctuation applied when on).
     pub text: String,
+    /// Its text, without markup, with quotes and dashes as the author typed them: the same
+    /// whatever mdBook's smart punctuation setting, for titles and ids.
+    pub title: String,
     /// The HTML id mdBook gives it (an explicit `{#id}` wins).
     pub id: String,
 }
@@ -147,7 +150,7 @@ impl<'a> Document<'a> {
         let events: Vec<_> = Parser::new_ext(text, flavor.options())
             .into_offset_iter()
             .collect();
-        let headings = find_headings(&events, flavor);
+        let headings = find_headings(text, &events, flavor);
         let fenced_blocks = find_fenced_blocks(text, &events);
         Document {
             text,
@@ -201,7 +204,11 @@ pub fn line_ending(text: &str) -> &'static str {
     }
 }
 
-fn find_headings(events: &[(Event<'_>, Range<usize>)], flavor: Flavor) -> Vec<Heading> {
+fn find_headings(
+    source: &str,
+    events: &[(Event<'_>, Range<usize>)],
+    flavor: Flavor,
+) -> Vec<Heading> {
     let mut ids = IdAllocator::new(flavor);
     let mut headings = Vec::new();
     let mut index = 0;
@@ -218,6 +225,7 @@ fn find_headings(events: &[(Event<'_>, Range<usize>)], flavor: Flavor) -> Vec<He
                 headings.push(Heading {
                     level: heading_level(*level),
                     range: events[index].1.clone(),
+                    title: text_as_written(source, inner),
                     text,
                     id,
                 });
@@ -367,6 +375,30 @@ pub fn plain_text(events: &[(Event<'_>, Range<usize>)]) -> String {
     text
 }
 
+/// Smart punctuation's replacements, each a text event of its own.
+const SMART_PUNCTUATION: &[&str] = &["‘", "’", "“", "”", "–", "—", "…"];
+
+/// [`plain_text`], with smart punctuation undone: each replaced quote or dash is taken back
+/// from the source it was made of.
+pub fn text_as_written(source: &str, events: &[(Event<'_>, Range<usize>)]) -> String {
+    let undone: Vec<(Event<'_>, Range<usize>)> = events
+        .iter()
+        .map(|(event, range)| match event {
+            Event::Text(t)
+                if SMART_PUNCTUATION.contains(&t.as_ref())
+                    && source.get(range.clone()) != Some(t) =>
+            {
+                (
+                    Event::Text(source[range.clone()].to_owned().into()),
+                    range.clone(),
+                )
+            }
+            other => (other.clone(), range.clone()),
+        })
+        .collect();
+    plain_text(&undone)
+}
+
 fn find_fenced_blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Vec<FencedBlock> {
     let mut blocks = Vec::new();
     for (index, (event, range)) in events.iter().enumerate() {
@@ -442,6 +474,17 @@ mod tests {
                 "alan--co"
             ]
         );
+    }
+
+    #[test]
+    fn titles_keep_quotes_and_dashes_as_written() {
+        let smart = Flavor {
+            smart_punctuation: true,
+            ..flavor(true)
+        };
+        let heading = &Document::parse("# Grace's \"plan\" -- v2...\n", smart).headings[0];
+        assert_eq!(heading.title, "Grace's \"plan\" -- v2...");
+        assert_eq!(heading.text, "Grace’s “plan” – v2…");
     }
 
     #[test]

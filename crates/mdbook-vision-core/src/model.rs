@@ -390,11 +390,11 @@ impl<'a> VisionBook<'a> {
                 );
                 return None;
             };
-            let id = meta.id.clone().unwrap_or_else(|| slug(&heading.text));
+            let id = meta.id.clone().unwrap_or_else(|| slug(&heading.title));
             let section = section_of(&page.doc, heading);
             return Some(Story {
                 id,
-                title: heading.text.trim().to_owned(),
+                title: heading.title.trim().to_owned(),
                 kind,
                 page: index,
                 anchor: Some(heading.id.clone()),
@@ -679,7 +679,7 @@ pub fn slug(text: &str) -> String {
 fn page_title(page: &Page<'_>) -> String {
     page.doc
         .first_heading()
-        .map(|h| h.text.trim().to_owned())
+        .map(|h| h.title.trim().to_owned())
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| page.source.name.clone())
 }
@@ -701,7 +701,7 @@ fn characters_of(index: usize, page: &Page<'_>) -> Vec<Character> {
         .doc
         .headings
         .iter()
-        .filter_map(|h| character_name(&h.text).map(|n| (h, n)))
+        .filter_map(|h| character_name(&h.title).map(|n| (h, n)))
         .collect();
     let Some(level) = named.iter().map(|(h, _)| h.level).min() else {
         return vec![Character {
