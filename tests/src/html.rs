@@ -68,12 +68,13 @@ pub fn check_link(root: &Path, page: &str, href: &str) -> Result<(), String> {
     if href.contains("://") || href.starts_with("mailto:") || href.starts_with("javascript:") {
         return Ok(());
     }
-    let (path, fragment) = href.split_once('#').unwrap_or((href, ""));
+    let href = percent_decode(href);
+    let (path, fragment) = href.split_once('#').unwrap_or((&href, ""));
     let target: PathBuf = if path.is_empty() {
         root.join(page)
     } else {
         let dir = Path::new(page).parent().unwrap_or(Path::new(""));
-        root.join(dir).join(path.replace("%20", " "))
+        root.join(dir).join(path)
     };
     let target_html = fs::read_to_string(&target)
         .or_else(|_| fs::read_to_string(target.join("index.html")))
@@ -89,6 +90,32 @@ pub fn check_link(root: &Path, page: &str, href: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// `href` with its `%XX` escapes decoded, as a browser matches it against ids and files.
+fn percent_decode(href: &str) -> String {
+    let bytes = href.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = bytes
+            .get(index + 1..index + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (
+            bytes[index],
+            hex.and_then(|h| u8::from_str_radix(h, 16).ok()),
+        ) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                index += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 /// Every broken link in the main content of every page of the book rendered in `root`.

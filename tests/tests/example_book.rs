@@ -8,9 +8,9 @@ use std::path::Path;
 
 use mdbook_vision_core::markdown::{Document, Flavor};
 use mdbook_vision_tests::html::{attribute_values, broken_links, main_content, tables};
-use mdbook_vision_tests::mdbook::build;
+use mdbook_vision_tests::mdbook::{build, build_with_env};
 use mdbook_vision_tests::request::VERSIONS;
-use mdbook_vision_tests::workspace_root;
+use mdbook_vision_tests::{fixture, workspace_root};
 
 /// Every source chapter with its number of ```` ```story ```` blocks.
 fn story_blocks(src: &Path) -> Vec<(String, usize)> {
@@ -146,6 +146,43 @@ fn story_tables_show_characters_pairs_and_volunteers() {
         let table = tables(main_content(&barbara))[0];
         assert!(
             table.contains("⚠️ Draft ⚠️") && table.contains("✋ Volunteer wanted ✋"),
+            "{version}: {table}"
+        );
+    }
+}
+
+#[test]
+fn section_stories_and_a_single_page_cast_link_to_anchors_that_exist() {
+    for version in VERSIONS {
+        let build = build(version, &fixture("books/sections"));
+        assert!(build.success, "mdBook {version} failed:\n{}", build.stderr);
+        let zoe = build.page("shiny_future/zoe.html");
+        let links = attribute_values(tables(main_content(&zoe))[0], "href");
+        assert_eq!(links.len(), 3, "{version}: {links:?}");
+        assert!(
+            links.iter().all(|l| l.contains('#')),
+            "{version}: {links:?}"
+        );
+        let broken = broken_links(&build.output());
+        assert!(
+            broken.is_empty(),
+            "mdBook {version}: broken links:\n{}",
+            broken.join("\n")
+        );
+    }
+}
+
+#[test]
+fn settings_can_come_from_mdbook_environment_overrides() {
+    let book = workspace_root().join("book-example");
+    for version in VERSIONS {
+        let env = [("MDBOOK_PREPROCESSOR__VISION_STORIES__HOW_TO", "vision.md")];
+        let build = build_with_env(version, &book, &env);
+        assert!(build.success, "mdBook {version} failed:\n{}", build.stderr);
+        let page = build.page("vision/shiny_future/grace_discovers_generators.html");
+        let table = tables(main_content(&page))[0];
+        assert!(
+            table.contains("<a href=\"../../vision.html\">✋ Volunteer wanted ✋</a>"),
             "{version}: {table}"
         );
     }
