@@ -132,6 +132,16 @@ pub fn broken_links(root: &Path) -> Vec<String> {
     broken
 }
 
+/// Panics, listing them, if any link in the book rendered in `root` is broken.
+pub fn assert_links_resolve(root: &Path, label: &str) {
+    let broken = broken_links(root);
+    assert!(
+        broken.is_empty(),
+        "{label}: broken links:\n{}",
+        broken.join("\n")
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use mdbook_vision_core::markdown::{Document, Flavor};
-use mdbook_vision_tests::html::{attribute_values, broken_links, main_content, tables};
+use mdbook_vision_tests::html::{assert_links_resolve, attribute_values, main_content, tables};
 use mdbook_vision_tests::mdbook::{build, build_with_env};
 use mdbook_vision_tests::request::VERSIONS;
 use mdbook_vision_tests::{fixture, workspace_root};
@@ -88,12 +88,7 @@ fn the_example_book_builds_cleanly_with_every_table_and_every_link_resolving() {
                 "{version}: {page} still shows a story block"
             );
         }
-        let broken = broken_links(&build.output());
-        assert!(
-            broken.is_empty(),
-            "mdBook {version}: broken links:\n{}",
-            broken.join("\n")
-        );
+        assert_links_resolve(&build.output(), &format!("mdBook {version}"));
     }
 }
 
@@ -163,12 +158,7 @@ fn section_stories_and_a_single_page_cast_link_to_anchors_that_exist() {
             links.iter().all(|l| l.contains('#')),
             "{version}: {links:?}"
         );
-        let broken = broken_links(&build.output());
-        assert!(
-            broken.is_empty(),
-            "mdBook {version}: broken links:\n{}",
-            broken.join("\n")
-        );
+        assert_links_resolve(&build.output(), &format!("mdBook {version}"));
     }
 }
 

@@ -158,8 +158,10 @@ pub struct Page<'a> {
     pub doc: Document<'a>,
     /// Its kind, from its path.
     pub kind: Option<String>,
-    /// Whether it is an index page (`README.md`, `index.md`, or a chapter with sub-chapters)
-    /// or matches the `not-stories` globs: such a page holds no implicit story.
+    /// Whether it is an index page: `README.md`, `index.md`, or a chapter with sub-chapters.
+    pub is_index: bool,
+    /// Whether it is an index page or matches the `not-stories` globs: such a page holds no
+    /// implicit story.
     pub not_a_story: bool,
 }
 
@@ -305,7 +307,7 @@ impl<'a> VisionBook<'a> {
         let mut cast = Vec::new();
         for (index, page) in self.pages.iter().enumerate() {
             let is_cast_page = page.source.file().is_some_and(|f| globs.is_match(f));
-            if is_cast_page && !page.is_index() {
+            if is_cast_page && !page.is_index {
                 cast.extend(characters_of(index, page));
             }
         }
@@ -472,13 +474,13 @@ impl<'a> VisionBook<'a> {
         let Some(declaration) = &story.declaration else {
             return;
         };
-        let names: Vec<&str> = self.cast.iter().map(|c| c.name.as_str()).collect();
+        let names = || self.cast.iter().map(|c| c.name.as_str());
         for name in &story.meta.character {
             if self.character(name).is_none() {
                 diagnostics.push(
                     Diagnostic::error("unknown-character", format!("`{name}` is not in the cast"))
                         .at(self.pages[story.page].location(declaration.value_range("character")))
-                        .with_help(suggestion(name, "characters", names.iter().copied())),
+                        .with_help(suggestion(name, "characters", names())),
                 );
             }
         }
@@ -552,12 +554,9 @@ impl<'a> Page<'a> {
             output_path,
             doc: Document::parse(&source.content, flavor),
             kind,
+            is_index,
             not_a_story: is_index || kinds.not_stories.is_match(&file),
         }
-    }
-
-    fn is_index(&self) -> bool {
-        is_index_file(self.source.file().unwrap_or_default()) || self.source.has_sub_items
     }
 }
 
@@ -612,14 +611,6 @@ pub fn build_globs(globs: &[String], setting: &str, diagnostics: &mut Vec<Diagno
         }
     }
     builder.build().unwrap_or_else(|_| GlobSet::empty())
-}
-
-/// Whether a glob matches a path, with the suite's glob rules.
-pub fn glob_matches(glob: &str, path: &str) -> bool {
-    GlobBuilder::new(glob)
-        .literal_separator(true)
-        .build()
-        .is_ok_and(|g| g.compile_matcher().is_match(path))
 }
 
 fn unknown_page(setting: &str, path: &str) -> Diagnostic {
@@ -963,6 +954,10 @@ mod tests {
         assert_eq!(character_name("Cast of characters"), None);
         assert_eq!(character_name("the plan: later"), None);
         assert_eq!(name_from_stem("alan_turing"), "Alan Turing");
+    }
+
+    fn glob_matches(glob: &str, path: &str) -> bool {
+        build_globs(&[glob.to_owned()], "test", &mut Vec::new()).is_match(path)
     }
 
     #[test]
