@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{Diagnostic, Location, suggestion};
+use crate::diagnostics::{Diagnostic, Location, Severity, suggestion};
 
 /// The preprocessor tables the suite reads, in the order they are read.
 pub const TABLES: &[&str] = &[
@@ -64,7 +64,103 @@ pub struct Settings {
     pub columns: BTreeMap<String, Vec<String>>,
     /// Field name to the header of its column.
     pub column_headers: BTreeMap<String, String>,
+    /// Kind name to the questions its FAQ must ask; replaces that kind's default list.
+    pub required_questions: BTreeMap<String, Vec<QuestionRule>>,
+    /// Whether FAQ findings are warnings (`warn`) or fail the build (`deny`).
+    pub faq_severity: Severity,
+    /// Globs of pages whose FAQ is not checked.
+    pub faq_exclude: Vec<String>,
+    /// Whether a notice listing the missing questions is rendered at the top of the FAQ.
+    pub render_missing: bool,
 }
+
+/// A required FAQ question: its wording, with `NAME` for the story's character and
+/// `ALTERNATIVE-X` for any text, and other wordings that also satisfy it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum QuestionRule {
+    /// Just the wording.
+    Question(String),
+    /// The wording and its aliases.
+    WithAliases {
+        /// The wording.
+        question: String,
+        /// Other wordings that satisfy the rule.
+        #[serde(default)]
+        aliases: Vec<String>,
+    },
+}
+
+impl QuestionRule {
+    /// The required wording.
+    pub fn question(&self) -> &str {
+        match self {
+            QuestionRule::Question(question) | QuestionRule::WithAliases { question, .. } => {
+                question
+            }
+        }
+    }
+
+    /// Every wording that satisfies the rule, the required one first.
+    pub fn wordings(&self) -> Vec<&str> {
+        match self {
+            QuestionRule::Question(question) => vec![question],
+            QuestionRule::WithAliases { question, aliases } => std::iter::once(question.as_str())
+                .chain(aliases.iter().map(String::as_str))
+                .collect(),
+        }
+    }
+}
+
+/// A required question's wording and its aliases.
+pub type DefaultQuestion = (&'static str, &'static [&'static str]);
+
+/// The default required questions of each kind: those of the "How to vision doc" template.
+pub const DEFAULT_REQUIRED_QUESTIONS: &[(&str, &[DefaultQuestion])] = &[
+    (
+        "status-quo",
+        &[
+            ("What are the morals of the story?", &[]),
+            (
+                "Are you just making this stuff up?",
+                &["What are the sources for this story?"],
+            ),
+        ],
+    ),
+    (
+        "shiny-future",
+        &[
+            ("What is NAME most excited about and why?", &[]),
+            ("What is NAME most disappointed with?", &[]),
+            (
+                "What key things did the Rust org do to make this happen?",
+                &[],
+            ),
+            (
+                "What things did the other groups do to make this happen?",
+                &[],
+            ),
+        ],
+    ),
+    (
+        "character",
+        &[(
+            "Which of the async tenets would NAME put first and which would they put last? Why?",
+            &[],
+        )],
+    ),
+    (
+        "design-doc",
+        &[
+            (
+                "What assumptions are you using as the basis for this design?",
+                &[],
+            ),
+            ("Why not do ALTERNATIVE-X?", &[]),
+            ("What design decisions cannot easily be reversed?", &[]),
+        ],
+    ),
+];
 
 impl Settings {
     /// The keys the suite knows, in the order they are declared.
@@ -100,6 +196,24 @@ impl Settings {
         self.not_stories
             .clone()
             .unwrap_or_else(|| to_owned(DEFAULT_NOT_STORIES))
+    }
+
+    /// The required FAQ questions of `kind`: configured, else the default, else none.
+    pub fn required_questions_of(&self, kind: &str) -> Vec<QuestionRule> {
+        if let Some(configured) = self.required_questions.get(kind) {
+            return configured.clone();
+        }
+        let defaults = DEFAULT_REQUIRED_QUESTIONS
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(&[][..], |(_, rules)| *rules);
+        defaults
+            .iter()
+            .map(|(question, aliases)| QuestionRule::WithAliases {
+                question: (*question).to_owned(),
+                aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+            })
+            .collect()
     }
 
     /// Globs of the pages the cast is discovered from.

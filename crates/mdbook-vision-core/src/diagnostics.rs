@@ -233,6 +233,27 @@ fn escape_github_property(text: &str) -> String {
         .replace(',', "%2C")
 }
 
+/// How a feature's checks are reported, as configured: `warn` (the default) or `deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Findings are warnings; the build goes on.
+    #[default]
+    Warn,
+    /// Findings are errors; the build fails, after every finding has been reported.
+    Deny,
+}
+
+impl Severity {
+    /// The level of a finding reported under this severity.
+    pub fn level(self) -> Level {
+        match self {
+            Severity::Warn => Level::Warning,
+            Severity::Deny => Level::Error,
+        }
+    }
+}
+
 /// Whether warnings fail the build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum WarningPolicy {

@@ -341,14 +341,19 @@ fn heading_level(level: HeadingLevel) -> u8 {
     }
 }
 
-/// The index of the event that ends the element started at `start`.
+/// The index of the event that ends the element started at `start`; `start` itself when the
+/// event there starts nothing (text, HTML, a rule), and the length of `events` when the
+/// element does not end within them.
 pub fn end_of(events: &[(Event<'_>, Range<usize>)], start: usize) -> usize {
+    if !matches!(events.get(start), Some((Event::Start(_), _))) {
+        return start;
+    }
     let mut depth = 0usize;
     for (index, (event, _)) in events.iter().enumerate().skip(start) {
         match event {
             Event::Start(_) => depth += 1,
             Event::End(_) => {
-                depth -= 1;
+                depth = depth.saturating_sub(1);
                 if depth == 0 {
                     return index;
                 }

@@ -30,11 +30,6 @@ pub trait Feature {
 
     /// Checks this feature's settings, once per run, before the book is read.
     fn check_settings(&self, _settings: &Settings, _diagnostics: &mut Vec<Diagnostic>) {}
-
-    /// Whether this feature's warnings fail the build.
-    fn warning_policy(&self, _settings: &Settings) -> WarningPolicy {
-        WarningPolicy::Warn
-    }
 }
 
 /// What a run reads from the process environment.
@@ -97,16 +92,13 @@ pub fn preprocess(
     features: &[&dyn Feature],
 ) -> Outcome {
     let mut findings = Vec::new();
-    let (stdout, policy) = match process(input, features, &mut findings) {
-        Ok(result) => result,
-        Err(error) => {
-            findings.push(Diagnostic::error("bad-input", format!("{error:#}")));
-            (Vec::new(), WarningPolicy::Warn)
-        }
-    };
+    let stdout = process(input, features, &mut findings).unwrap_or_else(|error| {
+        findings.push(Diagnostic::error("bad-input", format!("{error:#}")));
+        Vec::new()
+    });
     let mut diagnostics = Diagnostics::new();
     diagnostics.extend(findings);
-    let failed = diagnostics.fail(policy) || stdout.is_empty();
+    let failed = diagnostics.fail(WarningPolicy::Warn) || stdout.is_empty();
     Outcome {
         stdout: if failed { Vec::new() } else { stdout },
         stderr: diagnostics.render(tool, env.github_actions),
@@ -114,24 +106,19 @@ pub fn preprocess(
     }
 }
 
-/// The book JSON to answer with (empty when the book has errors), and the warning policy.
+/// The book JSON to answer with, empty when the book has errors.
 fn process(
     input: &[u8],
     features: &[&dyn Feature],
     findings: &mut Vec<Diagnostic>,
-) -> anyhow::Result<(Vec<u8>, WarningPolicy)> {
+) -> anyhow::Result<Vec<u8>> {
     let mut request = Request::parse(input, findings)?;
     let settings = config::read(request.config(), findings);
     for feature in features {
         feature.check_settings(&settings, findings);
     }
-    let policy = features
-        .iter()
-        .map(|f| f.warning_policy(&settings))
-        .max_by_key(|p| *p == WarningPolicy::Deny)
-        .unwrap_or_default();
     if has_errors(findings) {
-        return Ok((Vec::new(), policy));
+        return Ok(Vec::new());
     }
     let src_dir = request
         .config()
@@ -144,7 +131,7 @@ fn process(
     let mut book = VisionBook::build(&chapters, settings, flavor, &src_dir, findings);
     book.renderer = request.renderer().to_owned();
     if has_errors(findings) {
-        return Ok((Vec::new(), policy));
+        return Ok(Vec::new());
     }
     let mut contents = Vec::with_capacity(book.pages.len());
     for (index, page) in book.pages.iter().enumerate() {
@@ -155,10 +142,10 @@ fn process(
         contents.push(edits.apply(page.doc.text)?);
     }
     if has_errors(findings) {
-        return Ok((Vec::new(), policy));
+        return Ok(Vec::new());
     }
     request.set_contents(&contents);
-    Ok((request.book_json()?, policy))
+    request.book_json()
 }
 
 fn has_errors(findings: &[Diagnostic]) -> bool {

@@ -1,0 +1,441 @@
+//! `vision-faq`: every story answers the required questions of its kind.
+//!
+//! For each story (and each cast member's page or section), the FAQ is found (a heading that
+//! contains "Frequently Asked Questions", or a `<details>` whose summary does), its questions
+//! are read (headings, or bold list items and bold paragraphs), and each required question of
+//! the kind is looked for, ignoring case, emphasis, links, HTML, trailing punctuation and
+//! "(Optional)". A missing FAQ, a missing question, a question that almost matches, and an
+//! empty or placeholder answer are reported; optionally a notice lists what is missing.
+
+mod matching;
+
+use std::ops::Range;
+
+use mdbook_vision_core::config::QuestionRule;
+use mdbook_vision_core::diagnostics::Diagnostic;
+use mdbook_vision_core::generate::escape_text;
+use mdbook_vision_core::markdown::{Document, end_of, plain_text, text_as_written};
+use mdbook_vision_core::model::{CHARACTER, VisionBook, build_globs, section_of};
+use mdbook_vision_core::run::Feature;
+use mdbook_vision_core::splice::Edits;
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+use crate::matching::{NEAR, Pattern, normalize};
+
+/// The words that mark the FAQ section.
+pub const FAQ_TITLE: &str = "frequently asked questions";
+
+/// Starts the notice rendered with `render-missing`, so a second run leaves it alone.
+pub const NOTICE_MARKER: &str = "<!-- vision-faq-notice -->";
+
+/// Answers that are only placeholders.
+const PLACEHOLDERS: &[&str] = &["", "xxx", "todo", "tbd"];
+
+/// The `vision-faq` feature.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Faq;
+
+impl Feature for Faq {
+    fn name(&self) -> &'static str {
+        "vision-faq"
+    }
+
+    fn edit_page(
+        &self,
+        book: &VisionBook<'_>,
+        page: usize,
+        edits: &mut Edits,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let file = book.pages[page].source.file().unwrap_or_default();
+        if build_globs(&book.settings.faq_exclude, "faq-exclude", diagnostics).is_match(file) {
+            return;
+        }
+        for subject in subjects(book, page) {
+            let rules = book.settings.required_questions_of(&subject.kind);
+            if !rules.is_empty() {
+                check_subject(book, &subject, &rules, edits, diagnostics);
+            }
+        }
+    }
+}
+
+/// Something whose FAQ is checked: a story, or a cast member without a story block.
+struct Subject {
+    page: usize,
+    kind: String,
+    /// The names NAME stands for.
+    characters: Vec<String>,
+    /// The bytes of the chapter it covers.
+    section: Range<usize>,
+}
+
+fn subjects(book: &VisionBook<'_>, page: usize) -> Vec<Subject> {
+    let doc = &book.pages[page].doc;
+    let mut subjects: Vec<Subject> = book
+        .stories_on(page)
+        .map(|story| {
+            let mut characters = story.meta.character.clone();
+            if characters.is_empty() && story.kind == CHARACTER {
+                characters = book
+                    .cast
+                    .iter()
+                    .filter(|c| {
+                        c.page == page && (story.anchor.is_none() || c.anchor == story.anchor)
+                    })
+                    .map(|c| c.name.clone())
+                    .collect();
+            }
+            Subject {
+                page,
+                kind: story.kind.clone(),
+                characters,
+                section: story.section.clone(),
+            }
+        })
+        .collect();
+    if subjects.iter().all(|s| s.kind != CHARACTER) {
+        for character in book.cast.iter().filter(|c| c.page == page) {
+            let heading = character
+                .anchor
+                .as_ref()
+                .and_then(|a| doc.headings.iter().find(|h| &h.id == a));
+            subjects.push(Subject {
+                page,
+                kind: CHARACTER.to_owned(),
+                characters: vec![character.name.clone()],
+                section: heading.map_or(0..doc.text.len(), |h| section_of(doc, h)),
+            });
+        }
+    }
+    subjects
+}
+
+/// A question asked in a FAQ, and its answer.
+struct Question {
+    text: String,
+    range: Range<usize>,
+    answer: String,
+}
+
+/// A FAQ section: where it is announced, and its questions.
+struct FaqSection {
+    title: Range<usize>,
+    questions: Vec<Question>,
+    has_notice: bool,
+}
+
+fn check_subject(
+    book: &VisionBook<'_>,
+    subject: &Subject,
+    rules: &[QuestionRule],
+    edits: &mut Edits,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let page = &book.pages[subject.page];
+    let doc = &page.doc;
+    let level = book.settings.faq_severity.level();
+    let expected: Vec<String> = rules
+        .iter()
+        .map(|r| wording_for(r.question(), &subject.characters))
+        .collect();
+    let Some(faq) = find_faq(doc, subject.section.clone()) else {
+        let at = doc
+            .headings
+            .iter()
+            .find(|h| h.range.start >= subject.section.start)
+            .map_or(0..0, |h| h.range.clone());
+        diagnostics.push(
+            Diagnostic::new(
+                level,
+                "faq-missing",
+                "this story has no \"Frequently Asked Questions\" section",
+            )
+            .at(page.location(at))
+            .with_help(format!(
+                "add a FAQ section answering: {}",
+                expected.join(" / ")
+            )),
+        );
+        if book.settings.render_missing && !has_notice(doc, subject.section.clone()) {
+            let mut notice = notice(
+                doc,
+                "This story has no FAQ section. Required questions",
+                &expected,
+            );
+            if subject.section.end == doc.text.len() {
+                notice.truncate(notice.len() - doc.line_ending().len());
+            }
+            edits.insert(subject.section.end, notice);
+        }
+        return;
+    };
+    let patterns: Vec<Vec<Pattern>> = rules
+        .iter()
+        .map(|rule| {
+            rule.wordings()
+                .iter()
+                .map(|w| Pattern::new(w, &subject.characters))
+                .collect()
+        })
+        .collect();
+    let matched =
+        |question: &Question, rule: usize| patterns[rule].iter().any(|p| p.matches(&question.text));
+    let unmatched: Vec<&Question> = faq
+        .questions
+        .iter()
+        .filter(|q| (0..rules.len()).all(|r| !matched(q, r)))
+        .collect();
+    let mut near_misses_used = vec![false; unmatched.len()];
+    let mut missing = Vec::new();
+    for (index, rule) in expected.iter().enumerate() {
+        if faq.questions.iter().any(|q| matched(q, index)) {
+            continue;
+        }
+        missing.push(rule.clone());
+        let nearest = unmatched
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| !near_misses_used[*n])
+            .map(|(n, q)| {
+                (
+                    n,
+                    patterns[index]
+                        .iter()
+                        .map(|p| p.nearness(&q.text))
+                        .fold(0.0, f64::max),
+                )
+            })
+            .filter(|(_, score)| *score >= NEAR)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        diagnostics.push(match nearest {
+            Some((n, _)) => {
+                near_misses_used[n] = true;
+                let question = unmatched[n];
+                Diagnostic::new(
+                    level,
+                    "faq-near-miss",
+                    format!(
+                        "the question \"{}\" is close to, but not, a required question",
+                        question.text.trim()
+                    ),
+                )
+                .at(page.location(question.range.clone()))
+                .with_help(format!("the required wording is \"{rule}\""))
+            }
+            None => Diagnostic::new(
+                level,
+                "faq-missing-question",
+                format!("the FAQ does not ask \"{rule}\""),
+            )
+            .at(page.location(faq.title.clone()))
+            .with_help(format!(
+                "add the question \"{rule}\" to the FAQ, with its answer"
+            )),
+        });
+    }
+    for question in &faq.questions {
+        let answer = normalize(&question.answer);
+        if PLACEHOLDERS.contains(&answer.as_str()) {
+            let what = if answer.is_empty() {
+                "no answer".to_owned()
+            } else {
+                format!("only the placeholder `{}`", question.answer.trim())
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    level,
+                    "faq-empty-answer",
+                    format!("the question \"{}\" has {what}", question.text.trim()),
+                )
+                .at(page.location(question.range.clone()))
+                .with_help("answer it, or remove the question if it is not required"),
+            );
+        }
+    }
+    if book.settings.render_missing && !missing.is_empty() && !faq.has_notice {
+        let mut notice = notice(doc, "This FAQ is missing required questions", &missing);
+        if !doc.text[..faq.title.end].ends_with('\n') {
+            notice.insert_str(0, doc.line_ending());
+        }
+        edits.insert(faq.title.end, notice);
+    }
+}
+
+/// `rule` with NAME replaced by the story's characters, for messages.
+fn wording_for(rule: &str, characters: &[String]) -> String {
+    match characters {
+        [] => rule.to_owned(),
+        names => rule.replace("NAME", &names.join(" or ")),
+    }
+}
+
+/// The notice `render-missing` adds: a marker line, then a block quote listing `items`.
+fn notice(doc: &Document<'_>, title: &str, items: &[String]) -> String {
+    let le = doc.line_ending();
+    let list: Vec<String> = items.iter().map(|item| escape_text(item)).collect();
+    format!(
+        "{le}{NOTICE_MARKER}{le}> ⚠️ **{}:** {}{le}{le}",
+        escape_text(title),
+        list.join(" · ")
+    )
+}
+
+fn has_notice(doc: &Document<'_>, section: Range<usize>) -> bool {
+    events_in(doc, section)
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Html(h) if h.starts_with(NOTICE_MARKER)))
+}
+
+/// The events whose ranges start within `section`.
+fn events_in<'d, 'a>(
+    doc: &'d Document<'a>,
+    section: Range<usize>,
+) -> &'d [(Event<'a>, Range<usize>)] {
+    let start = doc.events.partition_point(|(_, r)| r.start < section.start);
+    let end = doc.events.partition_point(|(_, r)| r.start < section.end);
+    &doc.events[start..end.max(start)]
+}
+
+/// The FAQ of `section`: after a heading that names it, up to the next heading of the same or
+/// a higher level; or inside a `<details>` whose summary names it.
+fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection> {
+    let events = events_in(doc, section);
+    for (index, (event, range)) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let heading = doc.headings.iter().find(|h| h.range.start == range.start)?;
+                if !heading.title.to_lowercase().contains(FAQ_TITLE) {
+                    continue;
+                }
+                let body_start = end_of(events, index) + 1;
+                let body_end = events[body_start..]
+                    .iter()
+                    .position(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: l, .. }) if l <= level))
+                    .map_or(events.len(), |p| body_start + p);
+                return Some(read_faq(doc, range.clone(), &events[body_start..body_end]));
+            }
+            Event::Html(html)
+                if html.contains("<summary") && html.to_lowercase().contains(FAQ_TITLE) =>
+            {
+                let body_start = index + 1;
+                let body_end = events[body_start..]
+                    .iter()
+                    .position(|(e, _)| matches!(e, Event::Html(h) if h.contains("</details>")))
+                    .map_or(events.len(), |p| body_start + p);
+                let title = range.start..range.start + html.trim_end().len();
+                return Some(read_faq(doc, title, &events[body_start..body_end]));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The questions of a FAQ body: its headings when it has any, else its bold list items and
+/// bold paragraphs that ask something.
+fn read_faq(
+    doc: &Document<'_>,
+    title: Range<usize>,
+    body: &[(Event<'_>, Range<usize>)],
+) -> FaqSection {
+    let has_notice = body
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Html(h) if h.starts_with(NOTICE_MARKER)));
+    let heading_starts: Vec<usize> = body
+        .iter()
+        .enumerate()
+        .filter(|(_, (e, _))| matches!(e, Event::Start(Tag::Heading { .. })))
+        .map(|(i, _)| i)
+        .collect();
+    let questions = if heading_starts.is_empty() {
+        bold_questions(doc.text, body)
+    } else {
+        heading_starts
+            .iter()
+            .enumerate()
+            .map(|(n, &start)| {
+                let end = end_of(body, start);
+                let answer_end = heading_starts.get(n + 1).copied().unwrap_or(body.len());
+                Question {
+                    text: text_as_written(doc.text, &body[start + 1..end]),
+                    range: body[start].1.clone(),
+                    answer: plain_text(&body[end + 1..answer_end]),
+                }
+            })
+            .collect()
+    };
+    FaqSection {
+        title,
+        questions,
+        has_notice,
+    }
+}
+
+/// Top-level list items that start with bold text, and top-level paragraphs whose leading bold
+/// text holds a `?`.
+fn bold_questions(source: &str, body: &[(Event<'_>, Range<usize>)]) -> Vec<Question> {
+    let mut questions: Vec<(Question, usize)> = Vec::new();
+    let mut index = 0;
+    while index < body.len() {
+        let block_end = end_of(body, index);
+        match &body[index].0 {
+            Event::Start(Tag::List(_)) => {
+                let mut item = index + 1;
+                while item < block_end {
+                    let item_end = end_of(body, item);
+                    if let Some(question) = leading_bold(source, &body[item + 1..item_end], false) {
+                        questions.push((question, usize::MAX));
+                    }
+                    item = item_end + 1;
+                }
+            }
+            Event::Start(Tag::Paragraph) => {
+                if let Some(question) = leading_bold(source, &body[index..=block_end], true) {
+                    questions.push((question, block_end + 1));
+                }
+            }
+            _ => {}
+        }
+        if let Some((question, follows_from)) = questions.last_mut()
+            && *follows_from <= index
+        {
+            question.answer.push(' ');
+            question
+                .answer
+                .push_str(&plain_text(&body[index..=block_end.min(body.len() - 1)]));
+        }
+        index = block_end + 1;
+    }
+    questions.into_iter().map(|(q, _)| q).collect()
+}
+
+/// The question in `events` if they start (after an optional paragraph start) with bold text;
+/// the rest of `events` is its answer.
+fn leading_bold(
+    source: &str,
+    events: &[(Event<'_>, Range<usize>)],
+    must_ask: bool,
+) -> Option<Question> {
+    let start = events
+        .iter()
+        .position(|(e, _)| !matches!(e, Event::Start(Tag::Paragraph)))?;
+    if !matches!(events[start].0, Event::Start(Tag::Strong)) {
+        return None;
+    }
+    let end = end_of(events, start);
+    let text = text_as_written(source, &events[start + 1..end]);
+    if must_ask && !text.contains('?') {
+        return None;
+    }
+    let answer_events: Vec<_> = events[end + 1..]
+        .iter()
+        .filter(|(e, _)| !matches!(e, Event::End(TagEnd::Paragraph)))
+        .cloned()
+        .collect();
+    Some(Question {
+        text,
+        range: events[start].1.clone(),
+        answer: plain_text(&answer_events),
+    })
+}

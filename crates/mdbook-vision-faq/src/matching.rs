@@ -1,0 +1,222 @@
+//! Matching questions against required wordings.
+
+/// Stands for NAME while a wording is normalized.
+const NAME: char = '\u{1}';
+/// Stands for ALTERNATIVE-X while a wording is normalized.
+const ANY: char = '\u{2}';
+
+/// How close a question must be to a wording to be reported as a near miss.
+pub const NEAR: f64 = 0.8;
+
+/// `text` as questions are compared: lowercase, straight quotes, without emphasis, brackets,
+/// leading symbols, a trailing "(optional)" or trailing punctuation, spaces collapsed.
+pub fn normalize(text: &str) -> String {
+    let mut text: String = text
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            '‘' | '’' => '\'',
+            '“' | '”' => '"',
+            c => c,
+        })
+        .filter(|c| !matches!(c, '*' | '_' | '[' | ']' | '`'))
+        .collect();
+    loop {
+        let trimmed = text
+            .trim_end_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '?' | '!' | '.' | ':' | ';' | ',')
+            })
+            .to_owned();
+        let trimmed = trimmed
+            .strip_suffix("(optional)")
+            .map_or(trimmed.clone(), str::to_owned);
+        if trimmed == text {
+            break;
+        }
+        text = trimmed;
+    }
+    let text = text.trim_start_matches(|c: char| !c.is_alphanumeric() && c != NAME && c != ANY);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A required wording, ready to match questions.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    parts: Vec<Part>,
+    names: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Part {
+    Text(String),
+    Name,
+    Any,
+}
+
+impl Pattern {
+    /// The pattern of `wording`, where NAME stands for one of `names` (any text when there are
+    /// none) and ALTERNATIVE-X for any text.
+    pub fn new(wording: &str, names: &[String]) -> Self {
+        let marked = wording
+            .replace("ALTERNATIVE-X", &ANY.to_string())
+            .replace("NAME", &NAME.to_string());
+        let mut parts = Vec::new();
+        let mut text = String::new();
+        for c in normalize(&marked).chars() {
+            if c == NAME || c == ANY {
+                if !text.is_empty() {
+                    parts.push(Part::Text(std::mem::take(&mut text)));
+                }
+                parts.push(if c == NAME { Part::Name } else { Part::Any });
+            } else {
+                text.push(c);
+            }
+        }
+        if !text.is_empty() {
+            parts.push(Part::Text(text));
+        }
+        Pattern {
+            parts,
+            names: names.iter().map(|n| normalize(n)).collect(),
+        }
+    }
+
+    /// Whether `question` asks this.
+    pub fn matches(&self, question: &str) -> bool {
+        self.matches_from(&self.parts, &normalize(question))
+    }
+
+    fn matches_from(&self, parts: &[Part], text: &str) -> bool {
+        let Some((part, rest)) = parts.split_first() else {
+            return text.is_empty();
+        };
+        match part {
+            Part::Text(literal) => text
+                .strip_prefix(literal.as_str())
+                .is_some_and(|t| self.matches_from(rest, t)),
+            Part::Name if !self.names.is_empty() => self.names.iter().any(|name| {
+                text.strip_prefix(name.as_str())
+                    .is_some_and(|t| self.matches_from(rest, t))
+            }),
+            Part::Name | Part::Any => text
+                .char_indices()
+                .skip(1)
+                .map(|(i, _)| i)
+                .chain(std::iter::once(text.len()))
+                .any(|split| {
+                    !text[..split].trim().is_empty() && self.matches_from(rest, &text[split..])
+                }),
+        }
+    }
+
+    /// How close `question` is to this wording, from 0 to 1, and 0 when it matches: a typo or
+    /// a changed word scores [`NEAR`] or more.
+    pub fn nearness(&self, question: &str) -> f64 {
+        let name = self.names.first().map_or("name", String::as_str);
+        let example: String = self
+            .parts
+            .iter()
+            .map(|part| match part {
+                Part::Text(text) => text.as_str(),
+                Part::Name => name,
+                Part::Any => "",
+            })
+            .collect();
+        let question = normalize(question);
+        let literal_only = self
+            .parts
+            .iter()
+            .all(|p| matches!(p, Part::Text(_) | Part::Name));
+        let score = if literal_only {
+            strsim::normalized_levenshtein(&example, &question)
+        } else {
+            // With ALTERNATIVE-X, compare the wording's fixed text with the question's start,
+            // cut at the length that fits best.
+            let fixed = example.trim_end();
+            let length = fixed.chars().count();
+            (length.saturating_sub(3)..=length + 3)
+                .map(|cut| question.chars().take(cut).collect::<String>())
+                .map(|head| strsim::normalized_levenshtein(fixed, head.trim_end()))
+                .fold(0.0, f64::max)
+        };
+        if self.matches(&question) { 0.0 } else { score }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|n| (*n).to_owned()).collect()
+    }
+
+    #[test]
+    fn normalizing_ignores_case_emphasis_links_and_trailing_punctuation() {
+        assert_eq!(
+            normalize("**What are the _morals_ of the story?**"),
+            "what are the morals of the story"
+        );
+        assert_eq!(
+            normalize("🤔 Are you just making this stuff up? (Optional)"),
+            "are you just making this stuff up"
+        );
+        assert_eq!(
+            normalize("What is [Alan] most excited about?"),
+            "what is alan most excited about"
+        );
+        assert_eq!(normalize("Grace’s  question!!"), "grace's question");
+    }
+
+    #[test]
+    fn name_matches_the_character_however_marked_up() {
+        let pattern = Pattern::new(
+            "What is NAME most excited about and why?",
+            &names(&["Alan"]),
+        );
+        for question in [
+            "What is Alan most excited about and why?",
+            "What is *Alan* most excited about and why",
+            "what is [Alan] most excited about and why?",
+        ] {
+            assert!(pattern.matches(question), "{question}");
+        }
+        assert!(!pattern.matches("What is Grace most excited about and why?"));
+    }
+
+    #[test]
+    fn name_matches_any_name_when_the_story_has_no_character() {
+        assert!(
+            Pattern::new("What is NAME most disappointed with?", &[])
+                .matches("What is Zed most disappointed with?")
+        );
+    }
+
+    #[test]
+    fn alternative_x_matches_any_text() {
+        let pattern = Pattern::new("Why not do ALTERNATIVE-X?", &[]);
+        assert!(
+            pattern.matches("Why not do what the async-trait macro does and box every future?")
+        );
+        assert!(!pattern.matches("Why not do?"));
+        assert!(!pattern.matches("Why bother?"));
+    }
+
+    impl Pattern {
+        fn is_near(&self, question: &str) -> bool {
+            self.nearness(question) >= NEAR
+        }
+    }
+
+    #[test]
+    fn near_misses_are_typos_or_a_changed_word() {
+        let pattern = Pattern::new("What are the morals of the story?", &[]);
+        assert!(pattern.is_near("What are the morals of this story?"));
+        assert!(pattern.is_near("What are the moarls of the story?"));
+        assert!(!pattern.is_near("What are the morals of the story?"));
+        assert!(!pattern.is_near("How did Alan feel?"));
+        assert!(
+            Pattern::new("Why not do ALTERNATIVE-X?", &[]).is_near("Why no do the other thing?")
+        );
+    }
+}
