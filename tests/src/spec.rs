@@ -19,8 +19,9 @@
 //!
 //! A file header may add `crlf` (the file's line endings become CRLF, in input and expected
 //! output) or `bom` (the file starts with a byte order mark). The fence may add
-//! `mdbook=0.4.52` to run a case against one mdBook version only; otherwise each case runs
-//! against both dialects and must give the same result. Every case is also run a second time
+//! `mdbook=0.4.52` to run a case against one mdBook version only (otherwise each case runs
+//! against both dialects and must give the same result), and `epoch=SECONDS` to set the time
+//! of the build (as `SOURCE_DATE_EPOCH` does; the default is 2021-06-01). Every case is also run a second time
 //! on its own output, which must then come back unchanged: running a preprocessor twice gives
 //! the same book as running it once. `BLESS=1` rewrites the expected parts from the results.
 
@@ -35,6 +36,9 @@ use crate::request::{self, VERSIONS, chapter, chapter_contents};
 
 const FENCE: &str = "````````````````````````````````";
 
+/// The time of the build in spec cases unless they say otherwise: 2021-06-01.
+pub const DEFAULT_EPOCH: u64 = 1_622_505_600;
+
 /// One case of a spec file.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -44,6 +48,8 @@ pub struct Case {
     pub line: usize,
     /// Restricts the case to one mdBook version.
     pub only_version: Option<String>,
+    /// The time of the build, in seconds since the Unix epoch.
+    pub epoch: u64,
     /// book.toml, if given.
     pub book_toml: Option<String>,
     /// Input chapters, `(path under src, content)`, in order.
@@ -118,7 +124,10 @@ fn parse_case(name: &str, fence_line: usize, options: &str, body: &[&str]) -> Ca
     Case {
         name: name.to_owned(),
         line: fence_line + 1,
-        only_version: options.strip_prefix("mdbook=").map(str::to_owned),
+        only_version: option(options, "mdbook"),
+        epoch: option(options, "epoch")
+            .and_then(|e| e.parse().ok())
+            .unwrap_or(DEFAULT_EPOCH),
         book_toml,
         inputs: files
             .into_iter()
@@ -129,6 +138,14 @@ fn parse_case(name: &str, fence_line: usize, options: &str, body: &[&str]) -> Ca
         body_lines: (fence_line + 1, fence_line + 1 + body.len()),
         output_start: fence_line + 1 + dots[0] + 1,
     }
+}
+
+/// The value of `key=value` among a fence's options.
+fn option(options: &str, key: &str) -> Option<String> {
+    options
+        .split_whitespace()
+        .find_map(|o| o.strip_prefix(key)?.strip_prefix('='))
+        .map(str::to_owned)
 }
 
 fn parse_files(lines: &[&str]) -> Vec<(String, String)> {
@@ -176,12 +193,11 @@ pub fn run_case(case: &Case, version: &str, tool: &str, features: &[&dyn Feature
         .map(|(path, content)| chapter(path.strip_prefix("src/").unwrap_or(path), content))
         .collect();
     let input = request::request(version, &items, config.clone());
-    let outcome = preprocess(
-        tool,
-        input.to_string().as_bytes(),
-        &Environment::default(),
-        features,
-    );
+    let environment = Environment {
+        github_actions: false,
+        now: case.epoch,
+    };
+    let outcome = preprocess(tool, input.to_string().as_bytes(), &environment, features);
     let stderr = outcome.stderr.trim().to_owned();
     if outcome.stdout.is_empty() {
         return Actual {
@@ -199,12 +215,7 @@ pub fn run_case(case: &Case, version: &str, tool: &str, features: &[&dyn Feature
         .map(|(p, c)| chapter(p, c))
         .collect();
     let again = request::request(version, &again_items, config);
-    let second = preprocess(
-        tool,
-        again.to_string().as_bytes(),
-        &Environment::default(),
-        features,
-    );
+    let second = preprocess(tool, again.to_string().as_bytes(), &environment, features);
     let second_book: Value = serde_json::from_slice(&second.stdout).unwrap_or_else(|_| {
         panic!(
             "case `{}`: the second run failed:\n{}",

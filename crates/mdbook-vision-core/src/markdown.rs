@@ -196,6 +196,69 @@ impl<'a> Document<'a> {
     }
 }
 
+/// A `{{#name args}}` directive, in the syntax of mdBook's `{{#include ...}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive<'a> {
+    /// `story` for `{{#story alan}}`.
+    pub name: &'a str,
+    /// Everything after the name, trimmed: `alan`.
+    pub args: &'a str,
+    /// The whole directive in the source, with its backslash when escaped.
+    pub range: Range<usize>,
+    /// Written `\{{#...}}`: to be rendered literally, without the backslash.
+    pub escaped: bool,
+}
+
+impl<'a> Document<'a> {
+    /// The directives named `names` in the chapter, outside code and raw HTML, in order.
+    pub fn directives(&self, names: &[&str]) -> Vec<Directive<'a>> {
+        let excluded: Vec<Range<usize>> = self
+            .events
+            .iter()
+            .filter(|(e, _)| {
+                matches!(
+                    e,
+                    Event::Code(_)
+                        | Event::Html(_)
+                        | Event::InlineHtml(_)
+                        | Event::Start(Tag::CodeBlock(_))
+                )
+            })
+            .map(|(_, r)| r.clone())
+            .collect();
+        let text = self.text;
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(at) = text[from..].find("{{#").map(|i| from + i) {
+            from = at + 3;
+            let name_len = text[from..]
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(0);
+            let name = &text[from..from + name_len];
+            let Some(close) = text[from..].find("}}").map(|i| from + i) else {
+                break;
+            };
+            let args = &text[from + name_len..close];
+            if !names.contains(&name)
+                || args.contains("{{")
+                || excluded.iter().any(|r| r.contains(&at))
+            {
+                continue;
+            }
+            let escaped = text[..at].ends_with('\\');
+            let start = if escaped { at - 1 } else { at };
+            found.push(Directive {
+                name,
+                args: args.trim(),
+                range: start..close + 2,
+                escaped,
+            });
+            from = close + 2;
+        }
+        found
+    }
+}
+
 /// The line ending `text` uses: `\r\n` if its first line ends so, else `\n`.
 pub fn line_ending(text: &str) -> &'static str {
     match text.find('\n') {
@@ -490,6 +553,27 @@ mod tests {
         let heading = &Document::parse("# Grace's \"plan\" -- v2...\n", smart).headings[0];
         assert_eq!(heading.title, "Grace's \"plan\" -- v2...");
         assert_eq!(heading.text, "Grace’s “plan” – v2…");
+    }
+
+    #[test]
+    fn directives_are_found_outside_code_and_html() {
+        let text = "See {{#story alan}} and \\{{#story grace}}.\n\n`{{#story code}}` <b title=\"{{#story html}}\">\n\n```\n{{#story fenced}}\n```\n\n- {{#stories topic=learning kind=status-quo}}\n{{#include x.md}}\n";
+        let document = Document::parse(text, flavor(true));
+        let found: Vec<(&str, &str, bool)> = document
+            .directives(&["story", "stories"])
+            .iter()
+            .map(|d| (d.name, d.args, d.escaped))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("story", "alan", false),
+                ("story", "grace", true),
+                ("stories", "topic=learning kind=status-quo", false)
+            ]
+        );
+        let escaped = &document.directives(&["story"])[1];
+        assert_eq!(&text[escaped.range.clone()], "\\{{#story grace}}");
     }
 
     #[test]

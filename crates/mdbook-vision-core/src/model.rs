@@ -196,6 +196,8 @@ pub struct VisionBook<'a> {
     pub how_to: Option<usize>,
     /// The renderer the book is prepared for (`html`, `markdown`, ...).
     pub renderer: String,
+    /// The time of the build, in seconds since the Unix epoch (`SOURCE_DATE_EPOCH` when set).
+    pub now: u64,
 }
 
 impl<'a> VisionBook<'a> {
@@ -221,6 +223,7 @@ impl<'a> VisionBook<'a> {
             cast: Vec::new(),
             how_to: None,
             renderer: String::new(),
+            now: 0,
         };
         book.how_to = book.find_how_to(diagnostics);
         book.cast = book.find_cast(diagnostics);

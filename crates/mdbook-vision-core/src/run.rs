@@ -37,6 +37,9 @@ pub trait Feature {
 pub struct Environment {
     /// `GITHUB_ACTIONS=true`: also print findings as workflow annotations.
     pub github_actions: bool,
+    /// The time of the build, in seconds since the Unix epoch: `SOURCE_DATE_EPOCH` when set,
+    /// so builds are reproducible, else the clock.
+    pub now: u64,
 }
 
 impl Environment {
@@ -44,6 +47,14 @@ impl Environment {
     pub fn from_process() -> Self {
         Environment {
             github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
+            now: std::env::var("SOURCE_DATE_EPOCH")
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or_else(|| {
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs())
+                }),
         }
     }
 }
@@ -92,7 +103,7 @@ pub fn preprocess(
     features: &[&dyn Feature],
 ) -> Outcome {
     let mut findings = Vec::new();
-    let stdout = process(input, features, &mut findings).unwrap_or_else(|error| {
+    let stdout = process(input, env, features, &mut findings).unwrap_or_else(|error| {
         findings.push(Diagnostic::error("bad-input", format!("{error:#}")));
         Vec::new()
     });
@@ -109,6 +120,7 @@ pub fn preprocess(
 /// The book JSON to answer with, empty when the book has errors.
 fn process(
     input: &[u8],
+    env: &Environment,
     features: &[&dyn Feature],
     findings: &mut Vec<Diagnostic>,
 ) -> anyhow::Result<Vec<u8>> {
@@ -130,6 +142,7 @@ fn process(
     let chapters = request.chapters();
     let mut book = VisionBook::build(&chapters, settings, flavor, &src_dir, findings);
     book.renderer = request.renderer().to_owned();
+    book.now = env.now;
     if has_errors(findings) {
         return Ok(Vec::new());
     }
