@@ -40,24 +40,10 @@ fn bench(c: &mut Criterion) {
     for version in VERSIONS {
         let input = request(version, &items, json!({})).to_string().into_bytes();
         let outcome = preprocess("bench", &input, &Environment::default(), &[&Stories]);
-        assert_eq!(
-            outcome.exit_code, 0,
-            "the benchmark book must be valid:\n{}",
-            outcome.stderr
-        );
-        c.bench_function(
-            &format!("vision-stories, 450 chapters, mdBook {version}"),
-            |b| {
-                b.iter(|| {
-                    preprocess(
-                        "bench",
-                        black_box(&input),
-                        &Environment::default(),
-                        &[&Stories],
-                    )
-                })
-            },
-        );
+        assert_eq!(outcome.exit_code, 0, "the benchmark book must be valid:\n{}", outcome.stderr);
+        c.bench_function(&format!("vision-stories, 450 chapters, mdBook {version}"), |b| {
+            b.iter(|| preprocess("bench", black_box(&input), &Environment::default(), &[&Stories]))
+        });
     }
 }
 

@@ -28,9 +28,7 @@ fn collect(root: &Path, dir: &Path, pages: &mut Vec<String>) {
 /// The main content of a page (what the chapter rendered to), without mdBook's chrome.
 pub fn main_content(html: &str) -> &str {
     let start = html.find("<main>").map_or(0, |i| i + "<main>".len());
-    let end = html[start..]
-        .find("</main>")
-        .map_or(html.len(), |i| start + i);
+    let end = html[start..].find("</main>").map_or(html.len(), |i| start + i);
     &html[start..end]
 }
 
@@ -53,9 +51,7 @@ pub fn tables(html: &str) -> Vec<&str> {
     let mut tables = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find("<table") {
-        let end = rest[start..]
-            .find("</table>")
-            .map_or(rest.len(), |i| start + i + "</table>".len());
+        let end = rest[start..].find("</table>").map_or(rest.len(), |i| start + i + "</table>".len());
         tables.push(&rest[start..end]);
         rest = &rest[end..];
     }
@@ -78,16 +74,9 @@ pub fn check_link(root: &Path, page: &str, href: &str) -> Result<(), String> {
     };
     let target_html = fs::read_to_string(&target)
         .or_else(|_| fs::read_to_string(target.join("index.html")))
-        .map_err(|_| {
-            format!(
-                "{page}: link `{href}` points at {}, which does not exist",
-                target.display()
-            )
-        })?;
+        .map_err(|_| format!("{page}: link `{href}` points at {}, which does not exist", target.display()))?;
     if !fragment.is_empty() && !attribute_values(&target_html, "id").contains(&fragment) {
-        return Err(format!(
-            "{page}: link `{href}`: no element has the id `{fragment}`"
-        ));
+        return Err(format!("{page}: link `{href}`: no element has the id `{fragment}`"));
     }
     Ok(())
 }
@@ -98,13 +87,8 @@ fn percent_decode(href: &str) -> String {
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut index = 0;
     while index < bytes.len() {
-        let hex = bytes
-            .get(index + 1..index + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (
-            bytes[index],
-            hex.and_then(|h| u8::from_str_radix(h, 16).ok()),
-        ) {
+        let hex = bytes.get(index + 1..index + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[index], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(byte)) => {
                 decoded.push(byte);
                 index += 3;
@@ -135,11 +119,7 @@ pub fn broken_links(root: &Path) -> Vec<String> {
 /// Panics, listing them, if any link in the book rendered in `root` is broken.
 pub fn assert_links_resolve(root: &Path, label: &str) {
     let broken = broken_links(root);
-    assert!(
-        broken.is_empty(),
-        "{label}: broken links:\n{}",
-        broken.join("\n")
-    );
+    assert!(broken.is_empty(), "{label}: broken links:\n{}", broken.join("\n"));
 }
 
 #[cfg(test)]
@@ -152,11 +132,7 @@ mod tests {
         fs::create_dir_all(dir.path().join("a")).unwrap();
         let page = r##"<main><a href="../b.html#here">ok</a> <a href="../b.html#gone">x</a> <a href="nope.html">y</a> <a href="https://x.org">z</a></main>"##;
         fs::write(dir.path().join("a/page.html"), page).unwrap();
-        fs::write(
-            dir.path().join("b.html"),
-            r#"<main><h2 id="here">Here</h2></main>"#,
-        )
-        .unwrap();
+        fs::write(dir.path().join("b.html"), r#"<main><h2 id="here">Here</h2></main>"#).unwrap();
         let broken = broken_links(dir.path());
         assert_eq!(broken.len(), 2, "{broken:?}");
         assert!(broken[0].contains("no element has the id `gone`"));

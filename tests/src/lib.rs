@@ -21,7 +21,5 @@ pub fn workspace_root() -> PathBuf {
 
 /// A folder of the test fixtures (`tests/fixtures/...`).
 pub fn fixture(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path)
 }

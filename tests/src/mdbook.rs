@@ -8,11 +8,9 @@ use std::process::Command;
 ///
 /// `MDBOOK_VISION_CACHE` overrides the cache folder (default `~/.cache/mdbook-vision`).
 pub fn mdbook_cli(version: &str) -> PathBuf {
-    let cache = std::env::var_os("MDBOOK_VISION_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/mdbook-vision")
-        });
+    let cache = std::env::var_os("MDBOOK_VISION_CACHE").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/mdbook-vision")
+    });
     let cli = cache.join(format!("mdbook-{version}/bin/mdbook"));
     assert!(
         cli.exists(),
@@ -25,11 +23,7 @@ pub fn mdbook_cli(version: &str) -> PathBuf {
 /// The folder holding the suite's binaries built for this test run (`target/debug`).
 pub fn suite_bin_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+    let dir = exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
     assert!(
         dir.join("mdbook-vision-stories").exists(),
         "the suite's binaries are not built in {}: run `tests/run` (or `cargo build --workspace --bins`)",
@@ -62,8 +56,7 @@ impl Build {
 
     /// The text of a rendered page, e.g. `vision/status_quo/alan.html`.
     pub fn page(&self, path: &str) -> String {
-        fs::read_to_string(self.output().join(path))
-            .unwrap_or_else(|e| panic!("reading {path}: {e}"))
+        fs::read_to_string(self.output().join(path)).unwrap_or_else(|e| panic!("reading {path}: {e}"))
     }
 }
 
@@ -79,9 +72,8 @@ pub fn build_with_env(version: &str, book: &Path, env: &[(&str, &str)]) -> Build
     copy_dir(book, dir.path());
     let _ = fs::remove_dir_all(dir.path().join("book"));
     let path = std::env::join_paths(
-        std::iter::once(suite_bin_dir()).chain(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        )),
+        std::iter::once(suite_bin_dir())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
     )
     .unwrap_or_default();
     let mut command = Command::new(mdbook_cli(version));
@@ -94,9 +86,7 @@ pub fn build_with_env(version: &str, book: &Path, env: &[(&str, &str)]) -> Build
     for (key, value) in env {
         command.env(key, value);
     }
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("running mdBook {version}: {e}"));
+    let output = command.output().unwrap_or_else(|e| panic!("running mdBook {version}: {e}"));
     Build {
         success: output.status.success(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -106,10 +96,7 @@ pub fn build_with_env(version: &str, book: &Path, env: &[(&str, &str)]) -> Build
 
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap_or_else(|e| panic!("creating {}: {e}", to.display()));
-    for entry in fs::read_dir(from)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", from.display()))
-        .flatten()
-    {
+    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("reading {}: {e}", from.display())).flatten() {
         let target = to.join(entry.file_name());
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
             if entry.file_name() != "book" {

@@ -35,12 +35,7 @@ pub enum Item {
 /// A chapter with no section number and nothing nested.
 pub fn chapter(path: &str, content: &str) -> Item {
     Item::Chapter {
-        name: path
-            .rsplit('/')
-            .next()
-            .unwrap_or(path)
-            .trim_end_matches(".md")
-            .to_owned(),
+        name: path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md").to_owned(),
         path: Some(path.to_owned()),
         content: content.to_owned(),
         number: None,
@@ -52,11 +47,8 @@ pub fn chapter(path: &str, content: &str) -> Item {
 pub fn request(mdbook_version: &str, items: &[Item], config: Value) -> Value {
     let v04 = mdbook_version.starts_with("0.4");
     let items: Vec<Value> = items.iter().map(|item| item_json(item, &[])).collect();
-    let book = if v04 {
-        json!({ "sections": items, "__non_exhaustive": null })
-    } else {
-        json!({ "items": items })
-    };
+    let book =
+        if v04 { json!({ "sections": items, "__non_exhaustive": null }) } else { json!({ "items": items }) };
     let context = json!({
         "root": "/nonexistent/book",
         "config": with_book_defaults(config, v04),
@@ -89,19 +81,10 @@ fn with_book_defaults(mut config: Value, v04: bool) -> Value {
 
 fn item_json(item: &Item, parents: &[String]) -> Value {
     match item {
-        Item::Chapter {
-            name,
-            path,
-            content,
-            number,
-            sub_items,
-        } => {
+        Item::Chapter { name, path, content, number, sub_items } => {
             let mut own_parents = parents.to_vec();
             own_parents.push(name.clone());
-            let sub_items: Vec<Value> = sub_items
-                .iter()
-                .map(|i| item_json(i, &own_parents))
-                .collect();
+            let sub_items: Vec<Value> = sub_items.iter().map(|i| item_json(i, &own_parents)).collect();
             let (path, source_path) = match path {
                 Some(p) => (json!(index_path(p)), json!(p)),
                 None => (Value::Null, Value::Null),
@@ -135,31 +118,18 @@ fn index_path(path: &str) -> String {
 pub fn load_book(root: &Path) -> Result<(Vec<Item>, Value)> {
     let book_toml = fs::read_to_string(root.join("book.toml")).context("reading book.toml")?;
     let config: Value = toml::from_str(&book_toml).context("parsing book.toml")?;
-    let src = root.join(
-        config
-            .pointer("/book/src")
-            .and_then(Value::as_str)
-            .unwrap_or("src"),
-    );
+    let src = root.join(config.pointer("/book/src").and_then(Value::as_str).unwrap_or("src"));
     let summary = parse_summary(&fs::read_to_string(src.join("SUMMARY.md"))?)?;
-    let all = summary
-        .prefix_chapters
-        .iter()
-        .chain(&summary.numbered_chapters)
-        .chain(&summary.suffix_chapters);
-    let items = all
-        .map(|item| load_item(&src, item))
-        .collect::<Result<_>>()?;
+    let all =
+        summary.prefix_chapters.iter().chain(&summary.numbered_chapters).chain(&summary.suffix_chapters);
+    let items = all.map(|item| load_item(&src, item)).collect::<Result<_>>()?;
     Ok((items, config))
 }
 
 fn load_item(src: &Path, item: &SummaryItem) -> Result<Item> {
     Ok(match item {
         SummaryItem::Link(link) => {
-            let path = link
-                .location
-                .as_ref()
-                .map(|p| p.to_string_lossy().replace('\\', "/"));
+            let path = link.location.as_ref().map(|p| p.to_string_lossy().replace('\\', "/"));
             let content = match &path {
                 Some(p) => {
                     let bytes = fs::read(src.join(p)).with_context(|| format!("reading {p}"))?;
@@ -172,11 +142,7 @@ fn load_item(src: &Path, item: &SummaryItem) -> Result<Item> {
                 path,
                 content,
                 number: link.number.as_ref().map(|n| n.iter().copied().collect()),
-                sub_items: link
-                    .nested_items
-                    .iter()
-                    .map(|i| load_item(src, i))
-                    .collect::<Result<_>>()?,
+                sub_items: link.nested_items.iter().map(|i| load_item(src, i)).collect::<Result<_>>()?,
             }
         }
         SummaryItem::Separator => Item::Separator,
@@ -188,10 +154,7 @@ fn load_item(src: &Path, item: &SummaryItem) -> Result<Item> {
 /// Every chapter's `(path, content)` in the book JSON (either dialect), in order.
 pub fn chapter_contents(book: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let items = book
-        .get("items")
-        .or_else(|| book.get("sections"))
-        .and_then(Value::as_array);
+    let items = book.get("items").or_else(|| book.get("sections")).and_then(Value::as_array);
     collect_contents(items.map(Vec::as_slice).unwrap_or_default(), &mut out);
     out
 }
@@ -199,14 +162,8 @@ pub fn chapter_contents(book: &Value) -> Vec<(String, String)> {
 fn collect_contents(items: &[Value], out: &mut Vec<(String, String)>) {
     for item in items {
         if let Some(chapter) = item.get("Chapter") {
-            let path = chapter
-                .get("source_path")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let content = chapter
-                .get("content")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
+            let path = chapter.get("source_path").and_then(Value::as_str).unwrap_or_default();
+            let content = chapter.get("content").and_then(Value::as_str).unwrap_or_default();
             out.push((path.to_owned(), content.to_owned()));
             let sub_items = chapter.get("sub_items").and_then(Value::as_array);
             collect_contents(sub_items.map(Vec::as_slice).unwrap_or_default(), out);

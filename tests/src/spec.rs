@@ -84,19 +84,9 @@ pub fn parse(text: &str) -> Vec<Case> {
         if let Some(heading) = line.strip_prefix("## ") {
             name = heading.trim().to_owned();
         }
-        if let Some(rest) = line
-            .strip_prefix(FENCE)
-            .and_then(|r| r.trim().strip_prefix("example"))
-        {
-            let end = (index + 1..lines.len())
-                .find(|&i| lines[i] == FENCE)
-                .unwrap_or(lines.len());
-            cases.push(parse_case(
-                &name,
-                index,
-                rest.trim(),
-                &lines[index + 1..end],
-            ));
+        if let Some(rest) = line.strip_prefix(FENCE).and_then(|r| r.trim().strip_prefix("example")) {
+            let end = (index + 1..lines.len()).find(|&i| lines[i] == FENCE).unwrap_or(lines.len());
+            cases.push(parse_case(&name, index, rest.trim(), &lines[index + 1..end]));
             index = end;
         }
         index += 1;
@@ -105,34 +95,17 @@ pub fn parse(text: &str) -> Vec<Case> {
 }
 
 fn parse_case(name: &str, fence_line: usize, options: &str, body: &[&str]) -> Case {
-    let dots: Vec<usize> = body
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| **l == ".")
-        .map(|(i, _)| i)
-        .collect();
-    assert!(
-        dots.len() == 2,
-        "spec case `{name}` (line {}) needs exactly two `.` lines",
-        fence_line + 1
-    );
+    let dots: Vec<usize> = body.iter().enumerate().filter(|(_, l)| **l == ".").map(|(i, _)| i).collect();
+    assert!(dots.len() == 2, "spec case `{name}` (line {}) needs exactly two `.` lines", fence_line + 1);
     let files = parse_files(&body[..dots[0]]);
-    let book_toml = files
-        .iter()
-        .find(|(p, _)| p == "book.toml")
-        .map(|(_, c)| c.clone());
+    let book_toml = files.iter().find(|(p, _)| p == "book.toml").map(|(_, c)| c.clone());
     Case {
         name: name.to_owned(),
         line: fence_line + 1,
         only_version: option(options, "mdbook"),
-        epoch: option(options, "epoch")
-            .and_then(|e| e.parse().ok())
-            .unwrap_or(DEFAULT_EPOCH),
+        epoch: option(options, "epoch").and_then(|e| e.parse().ok()).unwrap_or(DEFAULT_EPOCH),
         book_toml,
-        inputs: files
-            .into_iter()
-            .filter(|(p, _)| p != "book.toml")
-            .collect(),
+        inputs: files.into_iter().filter(|(p, _)| p != "book.toml").collect(),
         outputs: parse_files(&body[dots[0] + 1..dots[1]]),
         stderr: body[dots[1] + 1..].join("\n").trim().to_owned(),
         body_lines: (fence_line + 1, fence_line + 1 + body.len()),
@@ -142,10 +115,7 @@ fn parse_case(name: &str, fence_line: usize, options: &str, body: &[&str]) -> Ca
 
 /// The value of `key=value` among a fence's options.
 fn option(options: &str, key: &str) -> Option<String> {
-    options
-        .split_whitespace()
-        .find_map(|o| o.strip_prefix(key)?.strip_prefix('='))
-        .map(str::to_owned)
+    options.split_whitespace().find_map(|o| o.strip_prefix(key)?.strip_prefix('=')).map(str::to_owned)
 }
 
 fn parse_files(lines: &[&str]) -> Vec<(String, String)> {
@@ -183,8 +153,9 @@ fn parse_files(lines: &[&str]) -> Vec<(String, String)> {
 /// Runs `case` with `features` under one mdBook version.
 pub fn run_case(case: &Case, version: &str, tool: &str, features: &[&dyn Feature]) -> Actual {
     let config: Value = match &case.book_toml {
-        Some(text) => toml::from_str(text)
-            .unwrap_or_else(|e| panic!("case `{}`: bad book.toml: {e}", case.name)),
+        Some(text) => {
+            toml::from_str(text).unwrap_or_else(|e| panic!("case `{}`: bad book.toml: {e}", case.name))
+        }
         None => Value::Object(Default::default()),
     };
     let items: Vec<_> = case
@@ -193,46 +164,27 @@ pub fn run_case(case: &Case, version: &str, tool: &str, features: &[&dyn Feature
         .map(|(path, content)| chapter(path.strip_prefix("src/").unwrap_or(path), content))
         .collect();
     let input = request::request(version, &items, config.clone());
-    let environment = Environment {
-        github_actions: false,
-        now: case.epoch,
-    };
+    let environment = Environment { github_actions: false, now: case.epoch };
     let outcome = preprocess(tool, input.to_string().as_bytes(), &environment, features);
     let stderr = outcome.stderr.trim().to_owned();
     if outcome.stdout.is_empty() {
-        return Actual {
-            outputs: Vec::new(),
-            stderr,
-            exit_code: outcome.exit_code,
-        };
+        return Actual { outputs: Vec::new(), stderr, exit_code: outcome.exit_code };
     }
-    let book: Value =
-        serde_json::from_slice(&outcome.stdout).unwrap_or_else(|e| panic!("bad JSON out: {e}"));
+    let book: Value = serde_json::from_slice(&outcome.stdout).unwrap_or_else(|e| panic!("bad JSON out: {e}"));
     let outputs = changed(&case.inputs, &chapter_contents(&book));
 
-    let again_items: Vec<_> = chapter_contents(&book)
-        .iter()
-        .map(|(p, c)| chapter(p, c))
-        .collect();
+    let again_items: Vec<_> = chapter_contents(&book).iter().map(|(p, c)| chapter(p, c)).collect();
     let again = request::request(version, &again_items, config);
     let second = preprocess(tool, again.to_string().as_bytes(), &environment, features);
-    let second_book: Value = serde_json::from_slice(&second.stdout).unwrap_or_else(|_| {
-        panic!(
-            "case `{}`: the second run failed:\n{}",
-            case.name, second.stderr
-        )
-    });
+    let second_book: Value = serde_json::from_slice(&second.stdout)
+        .unwrap_or_else(|_| panic!("case `{}`: the second run failed:\n{}", case.name, second.stderr));
     assert_eq!(
         chapter_contents(&second_book),
         chapter_contents(&book),
         "case `{}` (mdBook {version}): running twice differs from running once",
         case.name
     );
-    Actual {
-        outputs,
-        stderr,
-        exit_code: outcome.exit_code,
-    }
+    Actual { outputs, stderr, exit_code: outcome.exit_code }
 }
 
 fn changed(inputs: &[(String, String)], outputs: &[(String, String)]) -> Vec<(String, String)> {
@@ -246,8 +198,7 @@ fn changed(inputs: &[(String, String)], outputs: &[(String, String)]) -> Vec<(St
 
 /// Runs every case of the spec file at `path`, panicking with every failure at once.
 pub fn run_file(path: &Path, tool: &str, features: &[&dyn Feature]) {
-    let text =
-        fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let cases = parse(&text);
     assert!(!cases.is_empty(), "{} has no cases", path.display());
     let bless = std::env::var("BLESS").is_ok_and(|v| v == "1");
@@ -258,10 +209,7 @@ pub fn run_file(path: &Path, tool: &str, features: &[&dyn Feature]) {
             Some(version) => vec![version.as_str()],
             None => VERSIONS.to_vec(),
         };
-        let results: Vec<Actual> = versions
-            .iter()
-            .map(|v| run_case(case, v, tool, features))
-            .collect();
+        let results: Vec<Actual> = versions.iter().map(|v| run_case(case, v, tool, features)).collect();
         if bless {
             blessed.push((case, results[0].clone()));
             continue;
@@ -282,8 +230,7 @@ pub fn run_file(path: &Path, tool: &str, features: &[&dyn Feature]) {
                 }
             }
             let has_errors = actual.stderr.lines().any(|l| l.starts_with("error["));
-            if has_errors != (actual.exit_code != 0) && !case.stderr.contains("warnings are denied")
-            {
+            if has_errors != (actual.exit_code != 0) && !case.stderr.contains("warnings are denied") {
                 let _ = write!(
                     failures,
                     "\n=== {}: exit code {} with errors: {has_errors}\n",
@@ -305,19 +252,11 @@ fn bless_text(text: &str, results: &[(&Case, Actual)]) -> String {
     let mut out = Vec::new();
     let mut next = 0;
     for (case, actual) in results {
-        out.extend(
-            lines[next..case.output_start]
-                .iter()
-                .map(|l| (*l).to_owned()),
-        );
+        out.extend(lines[next..case.output_start].iter().map(|l| (*l).to_owned()));
         for (path, content) in &actual.outputs {
             let crlf = content.contains("\r\n");
             let bom = content.starts_with('\u{feff}');
-            let flags = format!(
-                "{}{}",
-                if crlf { " crlf" } else { "" },
-                if bom { " bom" } else { "" }
-            );
+            let flags = format!("{}{}", if crlf { " crlf" } else { "" }, if bom { " bom" } else { "" });
             out.push(format!("--- {path}{flags}"));
             let plain = content.trim_start_matches('\u{feff}').replace("\r\n", "\n");
             out.extend(plain.lines().map(str::to_owned));

@@ -19,10 +19,7 @@ struct Run {
 
 fn run_binary(input: &[u8], github: bool) -> Run {
     let mut command = Command::new(suite_bin("mdbook-vision-stories"));
-    command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     if github {
         command.env("GITHUB_ACTIONS", "true");
     } else {
@@ -54,30 +51,15 @@ fn story_book(version: &str, block: &str, config: Value) -> Vec<u8> {
 
 /// (what is wrong, the story block or config, expected code, expected location)
 const BAD_BOOKS: &[(&str, &str, &str, &str)] = &[
-    (
-        "bad TOML",
-        "character = [\"Alan\"",
-        "bad-toml",
-        "src/vision/status_quo/alan.md:6:20",
-    ),
+    ("bad TOML", "character = [\"Alan\"", "bad-toml", "src/vision/status_quo/alan.md:6:20"),
     (
         "unknown key",
         "character = \"Alan\"\nsiny-future = \"x\"",
         "unknown-key",
         "src/vision/status_quo/alan.md:7:1",
     ),
-    (
-        "unknown character",
-        "character = \"Bob\"",
-        "unknown-character",
-        "src/vision/status_quo/alan.md:6:13",
-    ),
-    (
-        "unknown id",
-        "shiny-future = \"nowhere\"",
-        "unknown-story",
-        "src/vision/status_quo/alan.md:6:16",
-    ),
+    ("unknown character", "character = \"Bob\"", "unknown-character", "src/vision/status_quo/alan.md:6:13"),
+    ("unknown id", "shiny-future = \"nowhere\"", "unknown-story", "src/vision/status_quo/alan.md:6:16"),
     (
         "duplicate id",
         "id = \"x\"\n```\n\n```story\nid = \"x\"",
@@ -93,20 +75,14 @@ fn each_bad_book_gets_its_diagnostic_at_its_line_and_nothing_on_stdout() {
             let run = run_binary(&story_book(version, block, json!({})), false);
             assert_eq!(run.code, 1, "{what}: {}", run.stderr);
             assert!(run.stdout.is_empty(), "{what}: stdout must be empty");
-            assert!(
-                run.stderr.starts_with(&format!("error[{code}]: ")),
-                "{what}:\n{}",
-                run.stderr
-            );
+            assert!(run.stderr.starts_with(&format!("error[{code}]: ")), "{what}:\n{}", run.stderr);
             assert!(
                 run.stderr.contains(&format!("\n  --> {location}\n")),
                 "{what}: expected {location} in\n{}",
                 run.stderr
             );
             assert!(
-                run.stderr
-                    .trim_end()
-                    .ends_with("mdbook-vision-stories: 1 error"),
+                run.stderr.trim_end().ends_with("mdbook-vision-stories: 1 error"),
                 "{what}:\n{}",
                 run.stderr
             );
@@ -129,8 +105,7 @@ fn malformed_json_is_named_and_nothing_is_written() {
     assert_eq!(run.code, 1);
     assert!(run.stdout.is_empty());
     assert!(
-        run.stderr
-            .starts_with("error[bad-input]: the input on stdin is not valid JSON"),
+        run.stderr.starts_with("error[bad-input]: the input on stdin is not valid JSON"),
         "{}",
         run.stderr
     );
@@ -143,30 +118,20 @@ fn an_unsupported_version_warns_and_answers_with_the_book() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.starts_with("warning[unsupported-mdbook]: mdbook-vision supports mdBook 0.4 and 0.5, but is being run by mdBook 0.7.1"), "{}", run.stderr);
     let book: Value = serde_json::from_slice(&run.stdout).unwrap();
-    assert!(
-        book["items"][1]["Chapter"]["content"]
-            .as_str()
-            .unwrap()
-            .contains("| Character |")
-    );
+    assert!(book["items"][1]["Chapter"]["content"].as_str().unwrap().contains("| Character |"));
 }
 
 #[test]
 fn hostile_metadata_is_escaped_not_refused() {
     let run = run_binary(
-        &story_book(
-            "0.4.52",
-            "character = \"Alan\"\nassigned-to = [\"a|b\", \"<script>\"]",
-            json!({}),
-        ),
+        &story_book("0.4.52", "character = \"Alan\"\nassigned-to = [\"a|b\", \"<script>\"]", json!({})),
         false,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let book: Value = serde_json::from_slice(&run.stdout).unwrap();
     let content = book["sections"][1]["Chapter"]["content"].as_str().unwrap();
     assert!(
-        content.contains("| a \\|b and \\<script\\> |")
-            || content.contains("a\\|b and \\<script\\>"),
+        content.contains("| a \\|b and \\<script\\> |") || content.contains("a\\|b and \\<script\\>"),
         "{content}"
     );
 }
@@ -192,29 +157,14 @@ fn mdbook_builds_of_a_broken_book_fail_with_every_diagnostic() {
             stderr.contains("error[unknown-character]: `Alna` is not in the cast"),
             "{version}:\n{stderr}"
         );
-        assert!(
-            stderr.contains("  --> src/vision/status_quo/alan.md:4:13"),
-            "{version}:\n{stderr}"
-        );
-        assert!(
-            stderr.contains("= help: did you mean `Alan`?"),
-            "{version}:\n{stderr}"
-        );
+        assert!(stderr.contains("  --> src/vision/status_quo/alan.md:4:13"), "{version}:\n{stderr}");
+        assert!(stderr.contains("= help: did you mean `Alan`?"), "{version}:\n{stderr}");
         assert!(
             stderr.contains("error[unknown-story]: no story has the id `grace_found`"),
             "{version}:\n{stderr}"
         );
-        assert!(
-            stderr.contains("  --> src/vision/status_quo/grace.md:5:16"),
-            "{version}:\n{stderr}"
-        );
-        assert!(
-            stderr.contains("mdbook-vision-stories: 2 errors"),
-            "{version}:\n{stderr}"
-        );
-        assert!(
-            !build.output().join("vision/status_quo/alan.html").exists(),
-            "{version}: no partial output"
-        );
+        assert!(stderr.contains("  --> src/vision/status_quo/grace.md:5:16"), "{version}:\n{stderr}");
+        assert!(stderr.contains("mdbook-vision-stories: 2 errors"), "{version}:\n{stderr}");
+        assert!(!build.output().join("vision/status_quo/alan.html").exists(), "{version}: no partial output");
     }
 }

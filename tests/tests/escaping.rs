@@ -13,12 +13,8 @@ use serde_json::{Value, json};
 
 /// The table cells of `markdown`, as plain text, row by row; panics on any HTML.
 fn table_cells(markdown: &str) -> Vec<Vec<String>> {
-    let flavor = Flavor {
-        mdbook_05: true,
-        smart_punctuation: false,
-        definition_lists: true,
-        admonitions: true,
-    };
+    let flavor =
+        Flavor { mdbook_05: true, smart_punctuation: false, definition_lists: true, admonitions: true };
     let mut rows = Vec::new();
     let mut in_table = false;
     for event in Parser::new_ext(markdown, flavor.options()) {
@@ -47,18 +43,10 @@ fn render_story(assignee: &str, topic: &str) -> String {
     );
     let input = request(
         "0.5.4",
-        &[
-            chapter("characters/alan.md", "# Alan: the developer\n"),
-            chapter("status_quo/alan.md", &block),
-        ],
+        &[chapter("characters/alan.md", "# Alan: the developer\n"), chapter("status_quo/alan.md", &block)],
         json!({"preprocessor": {"vision-stories": {"columns": {"status-quo": ["character", "assigned-to", "topics"]}}}}),
     );
-    let outcome = preprocess(
-        "t",
-        input.to_string().as_bytes(),
-        &Environment::default(),
-        &[&Stories],
-    );
+    let outcome = preprocess("t", input.to_string().as_bytes(), &Environment::default(), &[&Stories]);
     assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
     let book: Value = serde_json::from_slice(&outcome.stdout).unwrap();
     chapter_contents(&book)[1].1.clone()
@@ -92,11 +80,7 @@ fn hostile_values_render_as_text() {
     ] {
         let rows = table_cells(&render_story(value, value));
         assert_eq!(rows.len(), 2, "{value:?}: one header row and one body row");
-        assert_eq!(
-            rows[1],
-            ["Alan", &one_line(value), &one_line(value)],
-            "{value:?}"
-        );
+        assert_eq!(rows[1], ["Alan", &one_line(value), &one_line(value)], "{value:?}");
     }
 }
 

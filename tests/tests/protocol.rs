@@ -14,12 +14,7 @@ use serde_json::{Value, json};
 const FEATURES: &[&dyn Feature] = &[&Stories];
 
 fn run(input: &[u8]) -> Outcome {
-    preprocess(
-        "mdbook-vision-stories",
-        input,
-        &Environment::default(),
-        FEATURES,
-    )
+    preprocess("mdbook-vision-stories", input, &Environment::default(), FEATURES)
 }
 
 /// Real requests captured from mdBook 0.4.52 and 0.5.4, with an unknown field added to the
@@ -29,11 +24,7 @@ fn captured_request(version: &str) -> Value {
     let mut request: Value = serde_json::from_str(&text).unwrap();
     request[0]["future_context_field"] = json!({"x": [1, null]});
     request[1]["future_book_field"] = json!("kept");
-    let items = if version.starts_with("0.4") {
-        "sections"
-    } else {
-        "items"
-    };
+    let items = if version.starts_with("0.4") { "sections" } else { "items" };
     request[1][items][2]["Chapter"]["sub_items"][0]["Chapter"]["future_chapter_field"] = json!(7);
     request
 }
@@ -61,18 +52,11 @@ fn edited_chapters_keep_their_other_fields() {
             version,
             &[
                 chapter("characters/alan.md", "# Alan: the developer\n"),
-                chapter(
-                    "status_quo/alan.md",
-                    "# Alan\n\n```story\ncharacter = \"Alan\"\n```\n",
-                ),
+                chapter("status_quo/alan.md", "# Alan\n\n```story\ncharacter = \"Alan\"\n```\n"),
             ],
             json!({}),
         );
-        let items = if version.starts_with("0.4") {
-            "sections"
-        } else {
-            "items"
-        };
+        let items = if version.starts_with("0.4") { "sections" } else { "items" };
         request[1][items][1]["Chapter"]["future_chapter_field"] = json!({"deep": true});
         let outcome = run(request.to_string().as_bytes());
         assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
@@ -90,20 +74,8 @@ fn an_unsupported_version_gets_one_warning_and_the_book_is_still_processed() {
         let request = request(version, &[chapter("a.md", "# A\n")], json!({}));
         let outcome = run(request.to_string().as_bytes());
         assert_eq!(outcome.exit_code, 0);
-        assert_eq!(
-            outcome
-                .stderr
-                .matches("warning[unsupported-mdbook]")
-                .count(),
-            1,
-            "{}",
-            outcome.stderr
-        );
-        assert!(
-            outcome.stderr.contains(&format!("mdBook {version}")),
-            "{}",
-            outcome.stderr
-        );
+        assert_eq!(outcome.stderr.matches("warning[unsupported-mdbook]").count(), 1, "{}", outcome.stderr);
+        assert!(outcome.stderr.contains(&format!("mdBook {version}")), "{}", outcome.stderr);
         let book: Value = serde_json::from_slice(&outcome.stdout).unwrap();
         assert_eq!(book, request[1]);
     }
@@ -125,15 +97,9 @@ fn malformed_input_is_refused_with_a_message_and_nothing_on_stdout() {
         (b"{\"a\": 1", "not valid JSON"),
         (b"{}", "not a JSON array"),
         (b"[{}]", "not a pair"),
-        (
-            b"[1, {}]",
-            "context (first element of the input) is not a JSON object",
-        ),
+        (b"[1, {}]", "context (first element of the input) is not a JSON object"),
         (br#"[{"config": {}}, {"items": []}]"#, "no `mdbook_version`"),
-        (
-            br#"[{"mdbook_version": "0.5.4"}, {"chapters": []}]"#,
-            "neither an `items`",
-        ),
+        (br#"[{"mdbook_version": "0.5.4"}, {"chapters": []}]"#, "neither an `items`"),
         (
             br#"[{"mdbook_version": "0.5.4"}, {"items": [{"Chapter": {"name": "x"}}]}]"#,
             "no string `name` or `content`",
@@ -144,16 +110,8 @@ fn malformed_input_is_refused_with_a_message_and_nothing_on_stdout() {
         let outcome = run(input);
         assert_eq!(outcome.exit_code, 1, "{message}");
         assert!(outcome.stdout.is_empty(), "{message}");
-        assert!(
-            outcome.stderr.starts_with("error[bad-input]: "),
-            "{}",
-            outcome.stderr
-        );
-        assert!(
-            outcome.stderr.contains(message),
-            "expected `{message}` in:\n{}",
-            outcome.stderr
-        );
+        assert!(outcome.stderr.starts_with("error[bad-input]: "), "{}", outcome.stderr);
+        assert!(outcome.stderr.contains(message), "expected `{message}` in:\n{}", outcome.stderr);
         assert!(
             outcome.stderr.contains("stdin")
                 || outcome.stderr.contains("context")
@@ -166,27 +124,12 @@ fn malformed_input_is_refused_with_a_message_and_nothing_on_stdout() {
 fn supports_answers_yes_for_every_renderer() {
     for renderer in ["html", "markdown", "epub"] {
         let args = ["supports".to_owned(), renderer.to_owned()];
-        let outcome = run_cli(
-            "mdbook-vision-stories",
-            &args,
-            b"",
-            &Environment::default(),
-            FEATURES,
-        );
+        let outcome = run_cli("mdbook-vision-stories", &args, b"", &Environment::default(), FEATURES);
         assert_eq!(outcome.exit_code, 0);
         assert!(outcome.stdout.is_empty() && outcome.stderr.is_empty());
     }
-    let outcome = run_cli(
-        "mdbook-vision-stories",
-        &["bogus".to_owned()],
-        b"",
-        &Environment::default(),
-        FEATURES,
-    );
+    let outcome =
+        run_cli("mdbook-vision-stories", &["bogus".to_owned()], b"", &Environment::default(), FEATURES);
     assert_eq!(outcome.exit_code, 2);
-    assert!(
-        outcome
-            .stderr
-            .contains("usage: mdbook-vision-stories [supports RENDERER]")
-    );
+    assert!(outcome.stderr.contains("usage: mdbook-vision-stories [supports RENDERER]"));
 }

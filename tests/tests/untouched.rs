@@ -14,18 +14,11 @@ const FEATURES: &[&dyn Feature] = &[&Stories];
 
 fn round_trip(version: &str, items: &[Item], config: Value) -> (Value, Value) {
     let input = request(version, items, config);
-    let outcome = preprocess(
-        "mdbook-vision-stories",
-        input.to_string().as_bytes(),
-        &Environment::default(),
-        FEATURES,
-    );
+    let outcome =
+        preprocess("mdbook-vision-stories", input.to_string().as_bytes(), &Environment::default(), FEATURES);
     assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
     assert_eq!(outcome.stderr, "");
-    (
-        input[1].clone(),
-        serde_json::from_slice(&outcome.stdout).unwrap(),
-    )
+    (input[1].clone(), serde_json::from_slice(&outcome.stdout).unwrap())
 }
 
 #[test]
@@ -36,22 +29,14 @@ fn the_untouched_fixture_book_comes_back_byte_identical() {
         let sent_chapters = chapter_contents(&sent);
         assert_eq!(sent_chapters.len(), 11, "every chapter, the draft included");
         for ((path, before), (_, after)) in sent_chapters.iter().zip(chapter_contents(&received)) {
-            assert!(
-                before.as_bytes() == after.as_bytes(),
-                "{version}: {path} changed"
-            );
+            assert!(before.as_bytes() == after.as_bytes(), "{version}: {path} changed");
         }
         assert_eq!(received, sent, "{version}: the book changed");
     }
     let crlf = chapter_contents(&request(VERSIONS[0], &items, json!({}))[1]);
+    assert!(crlf.iter().any(|(p, c)| p == "crlf.md" && c.contains("\r\n")), "the fixture keeps its CRLF");
     assert!(
-        crlf.iter()
-            .any(|(p, c)| p == "crlf.md" && c.contains("\r\n")),
-        "the fixture keeps its CRLF"
-    );
-    assert!(
-        crlf.iter()
-            .any(|(p, c)| p == "bom.md" && c.starts_with('\u{feff}')),
+        crlf.iter().any(|(p, c)| p == "bom.md" && c.starts_with('\u{feff}')),
         "the fixture keeps its BOM"
     );
 }
@@ -78,18 +63,10 @@ const PIECES: &[&str] = &[
 ];
 
 fn document() -> impl Strategy<Value = String> {
-    (
-        prop::collection::vec(0..PIECES.len(), 0..12),
-        any::<bool>(),
-        any::<bool>(),
-        any::<bool>(),
-    )
-        .prop_map(|(pieces, crlf, bom, final_newline)| {
+    (prop::collection::vec(0..PIECES.len(), 0..12), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+        |(pieces, crlf, bom, final_newline)| {
             let ending = if crlf { "\r\n" } else { "\n" };
-            let mut text: String = pieces
-                .iter()
-                .map(|&i| PIECES[i].replace("{}", ending))
-                .collect();
+            let mut text: String = pieces.iter().map(|&i| PIECES[i].replace("{}", ending)).collect();
             if bom {
                 text.insert(0, '\u{feff}');
             }
@@ -97,17 +74,13 @@ fn document() -> impl Strategy<Value = String> {
                 text.truncate(text.trim_end_matches(['\r', '\n']).len());
             }
             text
-        })
+        },
+    )
 }
 
 /// Pages at several depths, in folders of several kinds.
 fn page_path(index: usize) -> String {
-    let folders = [
-        "vision/status_quo/",
-        "vision/characters/",
-        "",
-        "vision/shiny_future/deep/",
-    ];
+    let folders = ["vision/status_quo/", "vision/characters/", "", "vision/shiny_future/deep/"];
     format!("{}page{index}.md", folders[index % folders.len()])
 }
 

@@ -72,6 +72,74 @@ pub struct Settings {
     pub faq_exclude: Vec<String>,
     /// Whether a notice listing the missing questions is rendered at the top of the FAQ.
     pub render_missing: bool,
+    /// Which mentions of cast members are linked to their page: the first in each chapter
+    /// (or story section), all of them, or none.
+    pub link: LinkMentions,
+    /// Whether mentions in headings are linked too.
+    pub link_headings: bool,
+    /// Which features `[preprocessor.vision]` runs: all, unless turned off here.
+    #[serde(flatten)]
+    pub features: FeatureSwitches,
+    /// The roadmap legend: each status's key word, emoji, label and meaning, in order;
+    /// absent: [`DEFAULT_LEGEND`].
+    pub legend: Option<Vec<LegendEntry>>,
+    /// The headers of roadmap columns holding a status (any case); absent:
+    /// [`DEFAULT_STATUS_COLUMNS`].
+    pub status_columns: Option<Vec<String>>,
+    /// The headers of roadmap columns holding a date (any case); absent:
+    /// [`DEFAULT_DATE_COLUMNS`].
+    pub date_columns: Option<Vec<String>>,
+    /// The age in days after which a roadmap date is stale; absent: dates never go stale.
+    pub stale_after: Option<u32>,
+    /// The headers of roadmap columns holding a progress value (any case); absent:
+    /// [`DEFAULT_PROGRESS_COLUMNS`].
+    pub progress_columns: Option<Vec<String>>,
+}
+
+/// The features of the combined `[preprocessor.vision]`, each on unless set to `false`
+/// (`faq = false`). The standalone preprocessors ignore these.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct FeatureSwitches {
+    /// `vision-stories`.
+    pub stories: Option<bool>,
+    /// `vision-faq`.
+    pub faq: Option<bool>,
+    /// `vision-characters`.
+    pub characters: Option<bool>,
+    /// `vision-roadmap`.
+    pub roadmap: Option<bool>,
+    /// `vision-metanarrative`.
+    pub metanarrative: Option<bool>,
+}
+
+impl FeatureSwitches {
+    /// Whether the feature named `name` (`vision-faq`, or `faq`) is on.
+    pub fn enabled(&self, name: &str) -> bool {
+        let switch = match name.trim_start_matches("vision-") {
+            "stories" => self.stories,
+            "faq" => self.faq,
+            "characters" => self.characters,
+            "roadmap" => self.roadmap,
+            "metanarrative" => self.metanarrative,
+            _ => None,
+        };
+        switch.unwrap_or(true)
+    }
+}
+
+/// Which mentions of a character `vision-characters` links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkMentions {
+    /// The first mention of each character in each chapter, or in each story of a
+    /// single-page chapter.
+    #[default]
+    First,
+    /// Every mention.
+    All,
+    /// None: only broken reference links are repaired.
+    None,
 }
 
 /// A required FAQ question: its wording, with `NAME` for the story's character and
@@ -95,9 +163,7 @@ impl QuestionRule {
     /// The required wording.
     pub fn question(&self) -> &str {
         match self {
-            QuestionRule::Question(question) | QuestionRule::WithAliases { question, .. } => {
-                question
-            }
+            QuestionRule::Question(question) | QuestionRule::WithAliases { question, .. } => question,
         }
     }
 
@@ -105,9 +171,9 @@ impl QuestionRule {
     pub fn wordings(&self) -> Vec<&str> {
         match self {
             QuestionRule::Question(question) => vec![question],
-            QuestionRule::WithAliases { question, aliases } => std::iter::once(question.as_str())
-                .chain(aliases.iter().map(String::as_str))
-                .collect(),
+            QuestionRule::WithAliases { question, aliases } => {
+                std::iter::once(question.as_str()).chain(aliases.iter().map(String::as_str)).collect()
+            }
         }
     }
 }
@@ -121,10 +187,7 @@ pub const DEFAULT_REQUIRED_QUESTIONS: &[(&str, &[DefaultQuestion])] = &[
         "status-quo",
         &[
             ("What are the morals of the story?", &[]),
-            (
-                "Are you just making this stuff up?",
-                &["What are the sources for this story?"],
-            ),
+            ("Are you just making this stuff up?", &["What are the sources for this story?"]),
         ],
     ),
     (
@@ -132,35 +195,97 @@ pub const DEFAULT_REQUIRED_QUESTIONS: &[(&str, &[DefaultQuestion])] = &[
         &[
             ("What is NAME most excited about and why?", &[]),
             ("What is NAME most disappointed with?", &[]),
-            (
-                "What key things did the Rust org do to make this happen?",
-                &[],
-            ),
-            (
-                "What things did the other groups do to make this happen?",
-                &[],
-            ),
+            ("What key things did the Rust org do to make this happen?", &[]),
+            ("What things did the other groups do to make this happen?", &[]),
         ],
     ),
     (
         "character",
-        &[(
-            "Which of the async tenets would NAME put first and which would they put last? Why?",
-            &[],
-        )],
+        &[("Which of the async tenets would NAME put first and which would they put last? Why?", &[])],
     ),
     (
         "design-doc",
         &[
-            (
-                "What assumptions are you using as the basis for this design?",
-                &[],
-            ),
+            ("What assumptions are you using as the basis for this design?", &[]),
             ("Why not do ALTERNATIVE-X?", &[]),
             ("What design decisions cannot easily be reversed?", &[]),
         ],
     ),
 ];
+
+/// One status of the roadmap legend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct LegendEntry {
+    /// The word authors may write instead of the emoji (`healthy`).
+    pub key: String,
+    /// The emoji shown in the roadmap (`🥬`).
+    pub emoji: String,
+    /// Its name for readers (`Healthy`); absent: the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// What it means (`on track with the plan as described in the doc`).
+    #[serde(default)]
+    pub meaning: String,
+}
+
+impl LegendEntry {
+    /// The name readers see: the label, else the key.
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.key)
+    }
+}
+
+/// The default roadmap legend, from the Async vision doc: (key, emoji, label, meaning).
+pub const DEFAULT_LEGEND: &[(&str, &str, &str, &str)] = &[
+    ("healthy", "🥬", "Healthy", "on track with the plan as described in the doc"),
+    ("planning", "✏️", "Planning", "still figuring out the plan"),
+    ("worried", "🤒", "Worried", "things are looking tricky; the plan isn't working out"),
+    ("vacation", "🏖️", "On vacation", "taking a break right now"),
+    ("abandoned", "⚰️", "Abandoned", "we gave up on this idea"),
+];
+
+/// The default headers of roadmap status columns.
+pub const DEFAULT_STATUS_COLUMNS: &[&str] = &["Status", "State"];
+
+/// The default headers of roadmap date columns.
+pub const DEFAULT_DATE_COLUMNS: &[&str] = &["Last updated"];
+
+/// The default headers of roadmap progress columns.
+pub const DEFAULT_PROGRESS_COLUMNS: &[&str] = &["Progress"];
+
+/// The roadmap settings, with their defaults.
+impl Settings {
+    /// The roadmap legend: configured, else [`DEFAULT_LEGEND`].
+    pub fn roadmap_legend(&self) -> Vec<LegendEntry> {
+        self.legend.clone().unwrap_or_else(|| {
+            DEFAULT_LEGEND
+                .iter()
+                .map(|(key, emoji, label, meaning)| LegendEntry {
+                    key: (*key).to_owned(),
+                    emoji: (*emoji).to_owned(),
+                    label: Some((*label).to_owned()),
+                    meaning: (*meaning).to_owned(),
+                })
+                .collect()
+        })
+    }
+
+    /// The headers of roadmap status columns.
+    pub fn status_column_headers(&self) -> Vec<String> {
+        self.status_columns.clone().unwrap_or_else(|| to_owned(DEFAULT_STATUS_COLUMNS))
+    }
+
+    /// The headers of roadmap date columns.
+    pub fn date_column_headers(&self) -> Vec<String> {
+        self.date_columns.clone().unwrap_or_else(|| to_owned(DEFAULT_DATE_COLUMNS))
+    }
+
+    /// The headers of roadmap progress columns.
+    pub fn progress_column_headers(&self) -> Vec<String> {
+        self.progress_columns.clone().unwrap_or_else(|| to_owned(DEFAULT_PROGRESS_COLUMNS))
+    }
+}
 
 impl Settings {
     /// The keys the suite knows, in the order they are declared.
@@ -193,9 +318,7 @@ impl Settings {
 
     /// Globs of pages that are never stories.
     pub fn not_story_globs(&self) -> Vec<String> {
-        self.not_stories
-            .clone()
-            .unwrap_or_else(|| to_owned(DEFAULT_NOT_STORIES))
+        self.not_stories.clone().unwrap_or_else(|| to_owned(DEFAULT_NOT_STORIES))
     }
 
     /// The required FAQ questions of `kind`: configured, else the default, else none.
@@ -203,10 +326,8 @@ impl Settings {
         if let Some(configured) = self.required_questions.get(kind) {
             return configured.clone();
         }
-        let defaults = DEFAULT_REQUIRED_QUESTIONS
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map_or(&[][..], |(_, rules)| *rules);
+        let defaults =
+            DEFAULT_REQUIRED_QUESTIONS.iter().find(|(k, _)| *k == kind).map_or(&[][..], |(_, rules)| *rules);
         defaults
             .iter()
             .map(|(question, aliases)| QuestionRule::WithAliases {
@@ -218,9 +339,7 @@ impl Settings {
 
     /// Globs of the pages the cast is discovered from.
     pub fn cast_page_globs(&self) -> Vec<String> {
-        self.cast_pages
-            .clone()
-            .unwrap_or_else(|| to_owned(DEFAULT_CAST_PAGES))
+        self.cast_pages.clone().unwrap_or_else(|| to_owned(DEFAULT_CAST_PAGES))
     }
 }
 
@@ -241,16 +360,9 @@ pub fn read(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> Settings {
             accepted.insert(key, value);
         } else {
             diagnostics.push(
-                Diagnostic::error(
-                    "unknown-key",
-                    format!("unknown key `{key}` in [preprocessor.{table}]"),
-                )
-                .at(Location::file("book.toml"))
-                .with_help(suggestion(
-                    &key,
-                    "keys",
-                    known.iter().map(String::as_str),
-                )),
+                Diagnostic::error("unknown-key", format!("unknown key `{key}` in [preprocessor.{table}]"))
+                    .at(Location::file("book.toml"))
+                    .with_help(suggestion(&key, "keys", known.iter().map(String::as_str))),
             );
         }
     }
@@ -273,10 +385,7 @@ pub fn read(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> Settings {
 
 /// The keys of every suite table, each with the table it came from; nulls (which mdBook 0.5
 /// writes for absent values) count as absent, and mdBook's own keys are skipped.
-fn merge_tables(
-    config: &Value,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, (String, Value)> {
+fn merge_tables(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, (String, Value)> {
     let mut merged: BTreeMap<String, (String, Value)> = BTreeMap::new();
     for table_name in TABLES {
         let Some(table) = config.pointer(&format!("/preprocessor/{table_name}")) else {
@@ -285,11 +394,8 @@ fn merge_tables(
         let Some(table) = table.as_object() else {
             if !table.is_null() {
                 diagnostics.push(
-                    Diagnostic::error(
-                        "bad-setting",
-                        format!("[preprocessor.{table_name}] is not a table"),
-                    )
-                    .at(Location::file("book.toml")),
+                    Diagnostic::error("bad-setting", format!("[preprocessor.{table_name}] is not a table"))
+                        .at(Location::file("book.toml")),
                 );
             }
             continue;
@@ -349,10 +455,7 @@ mod tests {
     #[test]
     fn absent_and_empty_tables_mean_defaults() {
         assert_eq!(read_ok(json!({})), Settings::default());
-        assert_eq!(
-            read_ok(json!({"preprocessor": {"vision-stories": {}}})),
-            Settings::default()
-        );
+        assert_eq!(read_ok(json!({"preprocessor": {"vision-stories": {}}})), Settings::default());
     }
 
     #[test]
@@ -372,28 +475,16 @@ mod tests {
         }});
         let settings = read_ok(config);
         assert_eq!(settings.how_to.as_deref(), Some("help.md"));
-        assert_eq!(
-            settings.cast.get("Alan").map(String::as_str),
-            Some("alan.md")
-        );
+        assert_eq!(settings.cast.get("Alan").map(String::as_str), Some("alan.md"));
     }
 
     #[test]
     fn unknown_keys_suggest_the_nearest() {
         let mut diagnostics = Vec::new();
-        read(
-            &json!({"preprocessor": {"vision": {"colums": {}}}}),
-            &mut diagnostics,
-        );
+        read(&json!({"preprocessor": {"vision": {"colums": {}}}}), &mut diagnostics);
         assert_eq!(diagnostics.len(), 1);
-        assert_eq!(
-            diagnostics[0].message,
-            "unknown key `colums` in [preprocessor.vision]"
-        );
-        assert_eq!(
-            diagnostics[0].help.as_deref(),
-            Some("did you mean `columns`?")
-        );
+        assert_eq!(diagnostics[0].message, "unknown key `colums` in [preprocessor.vision]");
+        assert_eq!(diagnostics[0].help.as_deref(), Some("did you mean `columns`?"));
     }
 
     #[test]
@@ -409,16 +500,9 @@ mod tests {
     #[test]
     fn wrong_types_name_the_setting() {
         let mut diagnostics = Vec::new();
-        read(
-            &json!({"preprocessor": {"vision": {"kinds": {"status-quo": "x"}}}}),
-            &mut diagnostics,
-        );
+        read(&json!({"preprocessor": {"vision": {"kinds": {"status-quo": "x"}}}}), &mut diagnostics);
         assert_eq!(diagnostics[0].code, "bad-setting");
-        assert!(
-            diagnostics[0].message.contains("kinds.status-quo"),
-            "{}",
-            diagnostics[0].message
-        );
+        assert!(diagnostics[0].message.contains("kinds.status-quo"), "{}", diagnostics[0].message);
     }
 
     #[test]
@@ -427,10 +511,7 @@ mod tests {
             "status-quo": ["stories/now/**"], "faq": ["faq/**"]
         }}}}));
         let kinds = settings.kind_globs();
-        assert_eq!(
-            kinds[0],
-            ("status-quo".to_owned(), vec!["stories/now/**".to_owned()])
-        );
+        assert_eq!(kinds[0], ("status-quo".to_owned(), vec!["stories/now/**".to_owned()]));
         assert_eq!(kinds.last().map(|k| k.0.as_str()), Some("faq"));
     }
 }

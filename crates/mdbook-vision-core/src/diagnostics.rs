@@ -63,10 +63,7 @@ pub struct SourceSpan {
 impl Location {
     /// A location naming a file only (for example `book.toml`, which preprocessors never read).
     pub fn file(path: impl Into<String>) -> Self {
-        Location {
-            path: path.into(),
-            span: None,
-        }
+        Location { path: path.into(), span: None }
     }
 
     /// The location of the byte range `range` of `text`, a file shown as `path`.
@@ -115,13 +112,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A new finding with no location and no hint.
     pub fn new(level: Level, code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            level,
-            code,
-            message: message.into(),
-            location: None,
-            help: None,
-        }
+        Diagnostic { level, code, message: message.into(), location: None, help: None }
     }
 
     /// An error.
@@ -164,9 +155,7 @@ impl Diagnostic {
     pub fn render(&self) -> String {
         let mut out = format!("{}[{}]: {}\n", self.level.word(), self.code, self.message);
         let width = match &self.location {
-            Some(Location {
-                span: Some(span), ..
-            }) => span.line.to_string().len().max(2),
+            Some(Location { span: Some(span), .. }) => span.line.to_string().len().max(2),
             _ => 2,
         };
         let gutter = " ".repeat(width + 1) + "|";
@@ -176,10 +165,7 @@ impl Diagnostic {
                 let _ = write!(out, ":{}:{}", span.line, span.column);
                 let before = &span.source_line[..span.highlight.start];
                 let marked = &span.source_line[span.highlight.clone()];
-                let indent: String = before
-                    .chars()
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
+                let indent: String = before.chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
                 let carets = "^".repeat(marked.chars().count().max(1));
                 let _ = write!(
                     out,
@@ -194,6 +180,21 @@ impl Diagnostic {
         }
         out.truncate(out.trim_end().len());
         out
+    }
+
+    /// The finding as JSON: `level`, `code`, `message`, and `path`, `line`, `column`, `help`
+    /// when known.
+    pub fn to_json(&self) -> serde_json::Value {
+        let span = self.location.as_ref().and_then(|l| l.span.as_ref());
+        serde_json::json!({
+            "level": self.level.word(),
+            "code": self.code,
+            "message": self.message,
+            "path": self.location.as_ref().map(|l| l.path.as_str()),
+            "line": span.map(|s| s.line),
+            "column": span.map(|s| s.column),
+            "help": self.help,
+        })
     }
 
     /// The GitHub Actions workflow command that shows this finding on a pull request.
@@ -222,15 +223,11 @@ impl Diagnostic {
 }
 
 fn escape_github_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 fn escape_github_property(text: &str) -> String {
-    escape_github_data(text)
-        .replace(':', "%3A")
-        .replace(',', "%2C")
+    escape_github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// How a feature's checks are reported, as configured: `warn` (the default) or `deny`.
@@ -293,8 +290,7 @@ impl Diagnostics {
 
     /// Whether the findings stop the build under `policy`.
     pub fn fail(&self, policy: WarningPolicy) -> bool {
-        self.count(Level::Error) > 0
-            || (policy == WarningPolicy::Deny && self.count(Level::Warning) > 0)
+        self.count(Level::Error) > 0 || (policy == WarningPolicy::Deny && self.count(Level::Warning) > 0)
     }
 
     /// Renders every finding, then the summary line, then (when `github` is set) one workflow
@@ -348,23 +344,14 @@ pub fn nearest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> O
     let unknown_lower = unknown.to_lowercase();
     known
         .into_iter()
-        .map(|candidate| {
-            (
-                strsim::jaro_winkler(&unknown_lower, &candidate.to_lowercase()),
-                candidate,
-            )
-        })
+        .map(|candidate| (strsim::jaro_winkler(&unknown_lower, &candidate.to_lowercase()), candidate))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)
 }
 
 /// A hint naming the nearest known name, or listing the known names when none is near.
-pub fn suggestion<'a>(
-    unknown: &str,
-    what: &str,
-    known: impl IntoIterator<Item = &'a str>,
-) -> String {
+pub fn suggestion<'a>(unknown: &str, what: &str, known: impl IntoIterator<Item = &'a str>) -> String {
     let known: Vec<&str> = known.into_iter().collect();
     match nearest(unknown, known.iter().copied()) {
         Some(near) => format!("did you mean `{near}`?"),
@@ -385,26 +372,11 @@ mod tests {
             .at(Location::in_text("src/alan.md", text, start..start + 6))
             .with_help("did you mean `Alan`?");
         let rendered = diagnostic.render();
-        assert!(
-            rendered.starts_with("error[unknown-character]: unknown character `Alna`\n"),
-            "{rendered}"
-        );
-        assert!(
-            rendered.contains("\n  --> src/alan.md:3:13\n"),
-            "{rendered}"
-        );
-        assert!(
-            rendered.contains("\n   |             ^^^^^^\n"),
-            "{rendered}"
-        );
-        assert!(
-            rendered.contains("\n 3 | character = \"Alna\""),
-            "{rendered}"
-        );
-        assert!(
-            rendered.ends_with("\n   = help: did you mean `Alan`?"),
-            "{rendered}"
-        );
+        assert!(rendered.starts_with("error[unknown-character]: unknown character `Alna`\n"), "{rendered}");
+        assert!(rendered.contains("\n  --> src/alan.md:3:13\n"), "{rendered}");
+        assert!(rendered.contains("\n   |             ^^^^^^\n"), "{rendered}");
+        assert!(rendered.contains("\n 3 | character = \"Alna\""), "{rendered}");
+        assert!(rendered.ends_with("\n   = help: did you mean `Alan`?"), "{rendered}");
     }
 
     #[test]
@@ -419,8 +391,11 @@ mod tests {
 
     #[test]
     fn github_annotation_escapes_properties_and_data() {
-        let diagnostic = Diagnostic::warning("missing-faq", "50% done\nreally")
-            .at(Location::in_text("src/a,b.md", "x\n", 0..1));
+        let diagnostic = Diagnostic::warning("missing-faq", "50% done\nreally").at(Location::in_text(
+            "src/a,b.md",
+            "x\n",
+            0..1,
+        ));
         assert_eq!(
             diagnostic.github_annotation(),
             "::warning file=src/a%2Cb.md,line=1,col=1,title=missing-faq::50%25 done%0Areally"

@@ -9,9 +9,7 @@
 //! right for text that came from parsing markdown but not for arbitrary values.)
 
 /// Characters escaped in generated inline text.
-const ESCAPED: &[char] = &[
-    '\\', '`', '*', '_', '[', ']', '<', '>', '|', '!', '&', '~', '{', '}', '#',
-];
+const ESCAPED: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '!', '&', '~', '{', '}', '#'];
 
 /// `text` as inline markdown that renders as exactly `text`, on one line.
 pub fn escape_text(text: &str) -> String {
@@ -44,9 +42,7 @@ pub fn link(text: &str, destination: &str) -> String {
 /// A link destination, in angle brackets when it holds characters a bare one cannot.
 pub fn link_destination(destination: &str) -> String {
     let bare = !destination.is_empty()
-        && destination
-            .chars()
-            .all(|c| !c.is_whitespace() && !c.is_control() && !"<>()\\|".contains(c));
+        && destination.chars().all(|c| !c.is_whitespace() && !c.is_control() && !"<>()\\|".contains(c));
     if bare {
         return destination.to_owned();
     }
@@ -79,16 +75,33 @@ pub fn join_names(names: &[String]) -> String {
     }
 }
 
+/// `value` as the value of a double-quoted HTML attribute in inline HTML, safe in a GFM
+/// table cell too: markup characters become entities, and so do `|` (which would end the
+/// cell) and line breaks (which would end the row).
+pub fn escape_attribute(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("&#124;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn hostile_text_is_escaped() {
-        assert_eq!(
-            escape_text("a|b <script>x</script>"),
-            "a\\|b \\<script\\>x\\</script\\>"
-        );
+        assert_eq!(escape_text("a|b <script>x</script>"), "a\\|b \\<script\\>x\\</script\\>");
         assert_eq!(escape_text("*[x](y)*"), "\\*\\[x\\](y)\\*");
         assert_eq!(escape_text("one\r\ntwo\nthree"), "one two three");
         assert_eq!(escape_text("Grace's \"plan\""), "Grace's \"plan\"");
@@ -109,10 +122,15 @@ mod tests {
     #[test]
     fn names_join_with_and() {
         let names = |n: &[&str]| n.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert_eq!(
-            join_names(&names(&["Shane", "estebank"])),
-            "Shane and estebank"
-        );
+        assert_eq!(join_names(&names(&["Shane", "estebank"])), "Shane and estebank");
         assert_eq!(join_names(&names(&["a", "b", "c"])), "a, b and c");
+    }
+
+    #[test]
+    fn attribute_values_cannot_break_the_tag_or_the_table_cell() {
+        assert_eq!(
+            escape_attribute("Healthy: \"on\" <track> & a|b\nc 'd'"),
+            "Healthy: &quot;on&quot; &lt;track&gt; &amp; a&#124;b c 'd'"
+        );
     }
 }

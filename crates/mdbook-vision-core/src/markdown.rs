@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BrokenLink, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde_json::Value;
 
 /// Which mdBook will render the book: it decides parser options and heading ids.
@@ -25,20 +25,14 @@ pub struct Flavor {
 
 impl Default for Flavor {
     fn default() -> Self {
-        Flavor {
-            mdbook_05: true,
-            smart_punctuation: true,
-            definition_lists: true,
-            admonitions: true,
-        }
+        Flavor { mdbook_05: true, smart_punctuation: true, definition_lists: true, admonitions: true }
     }
 }
 
 impl Flavor {
     /// The flavor of the mdBook that sent a request, from its version and book config.
     pub fn new(mdbook_version: &str, config: &Value) -> Self {
-        let mdbook_05 =
-            semver::Version::parse(mdbook_version).map_or(true, |v| (v.major, v.minor) >= (0, 5));
+        let mdbook_05 = semver::Version::parse(mdbook_version).map_or(true, |v| (v.major, v.minor) >= (0, 5));
         let html = config.pointer("/output/html");
         let flag = |key: &str| html.and_then(|h| h.get(key)).and_then(Value::as_bool);
         if mdbook_05 {
@@ -51,9 +45,7 @@ impl Flavor {
         } else {
             Flavor {
                 mdbook_05,
-                smart_punctuation: flag("smart-punctuation")
-                    .or(flag("curly-quotes"))
-                    .unwrap_or(false),
+                smart_punctuation: flag("smart-punctuation").or(flag("curly-quotes")).unwrap_or(false),
                 definition_lists: false,
                 admonitions: false,
             }
@@ -112,10 +104,7 @@ pub struct FencedBlock {
 impl FencedBlock {
     /// The first word of the info string: `story` for ```` ```story ````.
     pub fn language(&self) -> &str {
-        self.info
-            .split([' ', ',', '\t', '{'])
-            .next()
-            .unwrap_or_default()
+        self.info.split([' ', ',', '\t', '{']).next().unwrap_or_default()
     }
 
     /// The source offset of byte `offset` of [`FencedBlock::body`].
@@ -125,9 +114,7 @@ impl FencedBlock {
                 return source_start + offset.saturating_sub(body_start);
             }
         }
-        self.body_map
-            .last()
-            .map_or(self.range.start, |&(_, source, len)| source + len)
+        self.body_map.last().map_or(self.range.start, |&(_, source, len)| source + len)
     }
 }
 
@@ -142,22 +129,125 @@ pub struct Document<'a> {
     pub headings: Vec<Heading>,
     /// The fenced code blocks, in order.
     pub fenced_blocks: Vec<FencedBlock>,
+    /// The link reference definitions (`[Alan]: ../characters/alan.md`).
+    pub link_definitions: Vec<LinkDefinition>,
+    /// The reference links whose definition is missing (`[Alan]`, `[Alan][]`, `[text][Alan]`
+    /// with no `[Alan]: ...`), which render as plain text.
+    pub broken_references: Vec<BrokenReference>,
+}
+
+/// A link reference definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkDefinition {
+    /// Its label, as written.
+    pub label: String,
+    /// Where it points.
+    pub destination: String,
+    /// The whole definition in the source.
+    pub range: Range<usize>,
+}
+
+/// A reference link whose definition is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenReference {
+    /// The label it refers to (`Alan` in `[text][Alan]`).
+    pub label: String,
+    /// The whole link in the source (`[text][Alan]`).
+    pub range: Range<usize>,
 }
 
 impl<'a> Document<'a> {
     /// Parses `text` as mdBook of `flavor` would.
     pub fn parse(text: &'a str, flavor: Flavor) -> Self {
-        let events: Vec<_> = Parser::new_ext(text, flavor.options())
-            .into_offset_iter()
+        let mut broken_references = Vec::new();
+        let record_broken = |link: BrokenLink<'a>| {
+            let label = link.reference.to_string();
+            // A collapsed reference (`[Alan][]`) is reported without its `[]`.
+            let collapsed = text[link.span.end..].starts_with("[]");
+            let range = link.span.start..link.span.end + if collapsed { 2 } else { 0 };
+            broken_references.push(BrokenReference { label, range });
+            None
+        };
+        let parser = Parser::new_with_broken_link_callback(text, flavor.options(), Some(record_broken));
+        let mut link_definitions: Vec<LinkDefinition> = parser
+            .reference_definitions()
+            .iter()
+            .map(|(label, definition)| LinkDefinition {
+                label: label.to_owned(),
+                destination: definition.dest.to_string(),
+                range: definition.span.clone(),
+            })
             .collect();
+        link_definitions.sort_by_key(|d| d.range.start);
+        let events: Vec<_> = parser.into_offset_iter().collect();
         let headings = find_headings(text, &events, flavor);
         let fenced_blocks = find_fenced_blocks(text, &events);
-        Document {
-            text,
-            events,
-            headings,
-            fenced_blocks,
+        Document { text, events, headings, fenced_blocks, link_definitions, broken_references }
+    }
+
+    /// The source ranges of the chapter's prose: its text outside code, links, images, raw
+    /// HTML, link reference definitions, the suite's directives, the table rendered from a
+    /// story block, and headings (unless `headings` is set). Emphasis, list items, block quotes
+    /// and table cells are prose.
+    pub fn prose(&self, headings: bool) -> Vec<Range<usize>> {
+        let mut prose = Vec::new();
+        let mut skipped_depth = 0usize;
+        let mut inline_html_depth = 0usize;
+        for (event, range) in &self.events {
+            match event {
+                Event::InlineHtml(tag) => {
+                    inline_html_depth = inline_html_depth.saturating_add_signed(tag_depth(tag))
+                }
+                Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::Heading(_) | TagEnd::Item) => {
+                    inline_html_depth = 0;
+                    skipped_depth = skipped_depth.saturating_sub(1);
+                }
+                Event::Start(tag) if skipped_depth > 0 || skips(tag, headings) => skipped_depth += 1,
+                Event::End(_) if skipped_depth > 0 => skipped_depth -= 1,
+                Event::Text(_) if skipped_depth == 0 && inline_html_depth == 0 => prose.push(range.clone()),
+                _ => {}
+            }
         }
+        let mut holes: Vec<Range<usize>> =
+            self.directives(SUITE_DIRECTIVES).into_iter().map(|d| d.range).collect();
+        holes.extend(self.story_tables());
+        holes.sort_by_key(|h| h.start);
+        prose.into_iter().flat_map(|range| subtract(range, &holes)).collect()
+    }
+
+    /// The tables rendered from story blocks: each table right after a story marker comment.
+    pub fn story_tables(&self) -> Vec<Range<usize>> {
+        let mut tables = Vec::new();
+        let mut after_marker = false;
+        for (event, range) in &self.events {
+            match event {
+                Event::Html(html) if html.starts_with(crate::model::STORY_MARKER) => after_marker = true,
+                Event::Start(Tag::Table(_)) if after_marker => {
+                    tables.push(range.clone());
+                    after_marker = false;
+                }
+                Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+                Event::Start(_) => after_marker = false,
+                _ => {}
+            }
+        }
+        tables
+    }
+
+    /// Where `word` is mentioned as a whole word in `ranges` of the text: not inside a longer
+    /// word (`Alanna`) nor joined to one by a hyphen (`Grace-ful`); `Alan's` mentions `Alan`.
+    pub fn mentions(&self, ranges: &[Range<usize>], word: &str) -> Vec<Range<usize>> {
+        let mut found = Vec::new();
+        for range in ranges {
+            for (at, _) in self.text[range.clone()].match_indices(word) {
+                let start = range.start + at;
+                let end = start + word.len();
+                if !joined_before(&self.text[..start]) && !joined_after(&self.text[end..]) {
+                    found.push(start..end);
+                }
+            }
+        }
+        found
     }
 
     /// The line ending the chapter uses (`\r\n` or `\n`), for text spliced into it.
@@ -166,21 +256,29 @@ impl<'a> Document<'a> {
     }
 
     /// What every line after the first of a block spliced at `offset` must start with to stay
-    /// in the same block quote or list item: the line's `>` markers, with list markers and
-    /// other text turned into spaces.
+    /// in the same block quote or list item: the `>` markers and indentation that open the
+    /// line, with list markers turned into spaces (`- ` becomes `  `, `> 1. ` becomes `>    `).
     pub fn continuation_prefix(&self, offset: usize) -> String {
-        self.line_prefix(offset)
-            .chars()
-            .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
-            .collect()
+        let line = self.line_prefix(offset);
+        let mut prefix = String::new();
+        let mut rest = line;
+        loop {
+            let marker_len = list_marker_len(rest);
+            if let Some(c) = rest.chars().next().filter(|c| *c == '>' || c.is_whitespace()) {
+                prefix.push(if c == '>' || c == '\t' { c } else { ' ' });
+                rest = &rest[c.len_utf8()..];
+            } else if marker_len > 0 {
+                prefix.push_str(&" ".repeat(marker_len));
+                rest = &rest[marker_len..];
+            } else {
+                return prefix;
+            }
+        }
     }
 
     /// The last heading that starts before `offset`.
     pub fn heading_before(&self, offset: usize) -> Option<&Heading> {
-        self.headings
-            .iter()
-            .take_while(|h| h.range.start < offset)
-            .last()
+        self.headings.iter().take_while(|h| h.range.start < offset).last()
     }
 
     /// The first heading of the chapter.
@@ -218,10 +316,7 @@ impl<'a> Document<'a> {
             .filter(|(e, _)| {
                 matches!(
                     e,
-                    Event::Code(_)
-                        | Event::Html(_)
-                        | Event::InlineHtml(_)
-                        | Event::Start(Tag::CodeBlock(_))
+                    Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::CodeBlock(_))
                 )
             })
             .map(|(_, r)| r.clone())
@@ -231,32 +326,103 @@ impl<'a> Document<'a> {
         let mut from = 0;
         while let Some(at) = text[from..].find("{{#").map(|i| from + i) {
             from = at + 3;
-            let name_len = text[from..]
-                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-                .unwrap_or(0);
+            let name_len =
+                text[from..].find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).unwrap_or(0);
             let name = &text[from..from + name_len];
             let Some(close) = text[from..].find("}}").map(|i| from + i) else {
                 break;
             };
             let args = &text[from + name_len..close];
-            if !names.contains(&name)
-                || args.contains("{{")
-                || excluded.iter().any(|r| r.contains(&at))
-            {
+            if !names.contains(&name) || args.contains("{{") || excluded.iter().any(|r| r.contains(&at)) {
                 continue;
             }
             let escaped = text[..at].ends_with('\\');
             let start = if escaped { at - 1 } else { at };
-            found.push(Directive {
-                name,
-                args: args.trim(),
-                range: start..close + 2,
-                escaped,
-            });
+            found.push(Directive { name, args: args.trim(), range: start..close + 2, escaped });
             from = close + 2;
         }
         found
     }
+}
+
+/// The directives of the suite.
+pub const SUITE_DIRECTIVES: &[&str] = &["story", "stories", "roadmap-legend"];
+
+/// `range` without the parts that fall in any of `holes` (sorted, not overlapping).
+fn subtract(range: Range<usize>, holes: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut pieces = Vec::new();
+    let mut start = range.start;
+    for hole in holes.iter().filter(|h| h.start < range.end && h.end > range.start) {
+        if hole.start > start {
+            pieces.push(start..hole.start);
+        }
+        start = start.max(hole.end);
+    }
+    if start < range.end {
+        pieces.push(start..range.end);
+    }
+    pieces
+}
+
+/// Whether an element starting with `tag` is not prose.
+fn skips(tag: &Tag<'_>, headings: bool) -> bool {
+    match tag {
+        Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. } | Tag::HtmlBlock | Tag::MetadataBlock(_) => {
+            true
+        }
+        Tag::Heading { .. } => !headings,
+        _ => false,
+    }
+}
+
+/// How an inline HTML tag changes the nesting of raw HTML: +1 for an opening tag, -1 for a
+/// closing one, 0 for a void or self-closing tag or a comment.
+fn tag_depth(tag: &str) -> isize {
+    const VOID: &[&str] = &["br", "img", "hr", "input", "wbr", "meta", "link", "area", "source"];
+    let tag = tag.trim();
+    let name: String =
+        tag.trim_start_matches(['<', '/']).chars().take_while(char::is_ascii_alphanumeric).collect();
+    if tag.starts_with("</") {
+        -1
+    } else if tag.starts_with("<!")
+        || tag.ends_with("/>")
+        || VOID.contains(&name.to_ascii_lowercase().as_str())
+    {
+        0
+    } else {
+        1
+    }
+}
+
+/// Whether text ending `before` runs into a word starting right after it.
+fn joined_before(before: &str) -> bool {
+    let mut chars = before.chars().rev();
+    match chars.next() {
+        Some(c) if c.is_alphanumeric() || c == '_' => true,
+        Some('-') => chars.next().is_some_and(char::is_alphanumeric),
+        _ => false,
+    }
+}
+
+/// Whether `after` continues the word that ends right before it.
+fn joined_after(after: &str) -> bool {
+    let mut chars = after.chars();
+    match chars.next() {
+        Some(c) if c.is_alphanumeric() || c == '_' => true,
+        Some('-') => chars.next().is_some_and(char::is_alphanumeric),
+        _ => false,
+    }
+}
+
+/// The length of the list marker and its space that `text` starts with (`- `, `12. `), or 0.
+fn list_marker_len(text: &str) -> usize {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let marker = match text[digits..].chars().next() {
+        Some('-' | '*' | '+') if digits == 0 => 1,
+        Some('.' | ')') if (1..10).contains(&digits) => digits + 1,
+        _ => return 0,
+    };
+    if text[marker..].starts_with([' ', '\t']) { marker + 1 } else { 0 }
 }
 
 /// The line ending `text` uses: `\r\n` if its first line ends so, else `\n`.
@@ -267,11 +433,7 @@ pub fn line_ending(text: &str) -> &'static str {
     }
 }
 
-fn find_headings(
-    source: &str,
-    events: &[(Event<'_>, Range<usize>)],
-    flavor: Flavor,
-) -> Vec<Heading> {
+fn find_headings(source: &str, events: &[(Event<'_>, Range<usize>)], flavor: Flavor) -> Vec<Heading> {
     let mut ids = IdAllocator::new(flavor);
     let mut headings = Vec::new();
     let mut index = 0;
@@ -316,11 +478,7 @@ struct IdAllocator {
 
 impl IdAllocator {
     fn new(flavor: Flavor) -> Self {
-        IdAllocator {
-            flavor,
-            used: HashSet::new(),
-            counts: HashMap::new(),
-        }
+        IdAllocator { flavor, used: HashSet::new(), counts: HashMap::new() }
     }
 
     fn allocate(&mut self, inner: &[(Event<'_>, Range<usize>)], text: &str) -> String {
@@ -338,11 +496,7 @@ impl IdAllocator {
             pulldown_cmark::html::push_html(&mut html, inner.iter().map(|(e, _)| e.clone()));
             let id = heading_id_04(&html);
             let count = self.counts.entry(id.clone()).or_insert(0);
-            let unique = if *count == 0 {
-                id
-            } else {
-                format!("{id}-{count}")
-            };
+            let unique = if *count == 0 { id } else { format!("{id}-{count}") };
             *count += 1;
             unique
         }
@@ -453,13 +607,9 @@ pub fn text_as_written(source: &str, events: &[(Event<'_>, Range<usize>)]) -> St
         .iter()
         .map(|(event, range)| match event {
             Event::Text(t)
-                if SMART_PUNCTUATION.contains(&t.as_ref())
-                    && source.get(range.clone()) != Some(t) =>
+                if SMART_PUNCTUATION.contains(&t.as_ref()) && source.get(range.clone()) != Some(t) =>
             {
-                (
-                    Event::Text(source[range.clone()].to_owned().into()),
-                    range.clone(),
-                )
+                (Event::Text(source[range.clone()].to_owned().into()), range.clone())
             }
             other => (other.clone(), range.clone()),
         })
@@ -501,20 +651,11 @@ mod tests {
     use super::*;
 
     fn flavor(mdbook_05: bool) -> Flavor {
-        Flavor {
-            mdbook_05,
-            smart_punctuation: false,
-            definition_lists: mdbook_05,
-            admonitions: mdbook_05,
-        }
+        Flavor { mdbook_05, smart_punctuation: false, definition_lists: mdbook_05, admonitions: mdbook_05 }
     }
 
     fn ids(text: &str, mdbook_05: bool) -> Vec<String> {
-        Document::parse(text, flavor(mdbook_05))
-            .headings
-            .into_iter()
-            .map(|h| h.id)
-            .collect()
+        Document::parse(text, flavor(mdbook_05)).headings.into_iter().map(|h| h.id).collect()
     }
 
     #[test]
@@ -522,34 +663,17 @@ mod tests {
         let text = "# Alan: the startup guy\n## Ünïcödé Straße\n## FAQ\n## FAQ\n### Grace's *stream* `Pin`\n## [Alan](a.md) & <b>co</b>\n";
         assert_eq!(
             ids(text, true),
-            [
-                "alan-the-startup-guy",
-                "ünïcödé-straße",
-                "faq",
-                "faq-1",
-                "graces-stream-pin",
-                "alan--co"
-            ]
+            ["alan-the-startup-guy", "ünïcödé-straße", "faq", "faq-1", "graces-stream-pin", "alan--co"]
         );
         assert_eq!(
             ids(text, false),
-            [
-                "alan-the-startup-guy",
-                "Ünïcödé-straße",
-                "faq",
-                "faq-1",
-                "graces-stream-pin",
-                "alan--co"
-            ]
+            ["alan-the-startup-guy", "Ünïcödé-straße", "faq", "faq-1", "graces-stream-pin", "alan--co"]
         );
     }
 
     #[test]
     fn titles_keep_quotes_and_dashes_as_written() {
-        let smart = Flavor {
-            smart_punctuation: true,
-            ..flavor(true)
-        };
+        let smart = Flavor { smart_punctuation: true, ..flavor(true) };
         let heading = &Document::parse("# Grace's \"plan\" -- v2...\n", smart).headings[0];
         assert_eq!(heading.title, "Grace's \"plan\" -- v2...");
         assert_eq!(heading.text, "Grace’s “plan” – v2…");
@@ -559,11 +683,8 @@ mod tests {
     fn directives_are_found_outside_code_and_html() {
         let text = "See {{#story alan}} and \\{{#story grace}}.\n\n`{{#story code}}` <b title=\"{{#story html}}\">\n\n```\n{{#story fenced}}\n```\n\n- {{#stories topic=learning kind=status-quo}}\n{{#include x.md}}\n";
         let document = Document::parse(text, flavor(true));
-        let found: Vec<(&str, &str, bool)> = document
-            .directives(&["story", "stories"])
-            .iter()
-            .map(|d| (d.name, d.args, d.escaped))
-            .collect();
+        let found: Vec<(&str, &str, bool)> =
+            document.directives(&["story", "stories"]).iter().map(|d| (d.name, d.args, d.escaped)).collect();
         assert_eq!(
             found,
             [
@@ -574,6 +695,42 @@ mod tests {
         );
         let escaped = &document.directives(&["story"])[1];
         assert_eq!(&text[escaped.range.clone()], "\\{{#story grace}}");
+    }
+
+    #[test]
+    fn prose_leaves_out_code_links_images_html_and_headings() {
+        let text = "# Alan\n\nAlan and *Alan* `Alan` [Alan](a.md) ![Alan](i.png) <b>Alan</b>\n\n| Alan |\n| --- |\n\n    Alan\n\n[x]: Alan\n";
+        let document = Document::parse(text, flavor(true));
+        let prose: String = document.prose(false).iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(prose.matches("Alan").count(), 3, "{prose}");
+        assert_eq!(document.mentions(&document.prose(true), "Alan").len(), 4);
+    }
+
+    #[test]
+    fn directives_are_not_prose() {
+        let text = "Alan says {{#stories character=Alan}} and \\{{#story alan}} to Alan.\n";
+        let document = Document::parse(text, flavor(true));
+        assert_eq!(document.mentions(&document.prose(false), "Alan").len(), 2);
+    }
+
+    #[test]
+    fn mentions_are_whole_words() {
+        let text = "Alan's Alanna Grace-ful Grace - Alan_x x-Alan Alan.\n";
+        let document = Document::parse(text, flavor(true));
+        let found: Vec<usize> =
+            document.mentions(&document.prose(false), "Alan").iter().map(|r| r.start).collect();
+        assert_eq!(found, [0, text.rfind("Alan.").unwrap()]);
+        assert_eq!(document.mentions(&document.prose(false), "Grace").len(), 1);
+    }
+
+    #[test]
+    fn reference_definitions_and_broken_references_are_known() {
+        let text = "[Alan] and [Grace][] and [the dev][Niklaus] and [ok].\n\n[ok]: ok.md\n";
+        let document = Document::parse(text, flavor(true));
+        let broken: Vec<&str> = document.broken_references.iter().map(|b| &text[b.range.clone()]).collect();
+        assert_eq!(broken, ["[Alan]", "[Grace][]", "[the dev][Niklaus]"]);
+        assert_eq!(document.link_definitions[0].destination, "ok.md");
+        assert_eq!(&text[document.link_definitions[0].range.clone()], "[ok]: ok.md");
     }
 
     #[test]
@@ -588,19 +745,15 @@ mod tests {
         let block = &document.fenced_blocks[0];
         assert_eq!(block.language(), "story");
         assert_eq!(block.body, "id = \"x\"\n");
-        assert_eq!(
-            &text[block.range.clone()],
-            "```story\r\n> id = \"x\"\r\n> ```"
-        );
-        assert_eq!(
-            &text[block.source_offset(5)..block.source_offset(5) + 3],
-            "\"x\""
-        );
+        assert_eq!(&text[block.range.clone()], "```story\r\n> id = \"x\"\r\n> ```");
+        assert_eq!(&text[block.source_offset(5)..block.source_offset(5) + 3], "\"x\"");
         assert_eq!(document.line_ending(), "\r\n");
         assert_eq!(document.line_prefix(block.range.start), "> ");
         assert_eq!(
             Document::parse("1. ```story\n   x\n   ```\n", flavor(true)).continuation_prefix(3),
             "   "
         );
+        let nested = Document::parse("> - Everything: {{#stories}}\n", flavor(true));
+        assert_eq!(nested.continuation_prefix(15), ">   ");
     }
 }

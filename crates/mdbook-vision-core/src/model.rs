@@ -36,17 +36,8 @@ pub const CHARACTER: &str = "character";
 pub const ROADMAP: &str = "roadmap";
 
 /// The keys a story block may hold.
-pub const STORY_KEYS: &[&str] = &[
-    "id",
-    "kind",
-    "character",
-    "shiny-future",
-    "status-quo",
-    "assigned-to",
-    "topics",
-    "status",
-    "owner",
-];
+pub const STORY_KEYS: &[&str] =
+    &["id", "kind", "character", "shiny-future", "status-quo", "assigned-to", "topics", "status", "owner"];
 
 /// What a story block declares. Lists may be written as one string or an array of strings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,10 +97,7 @@ pub struct Declaration {
 impl Declaration {
     /// The source range of the value of `key`, or of the whole declaration.
     pub fn value_range(&self, key: &str) -> Range<usize> {
-        self.values
-            .get(key)
-            .cloned()
-            .unwrap_or(self.range.start..self.range.start)
+        self.values.get(key).cloned().unwrap_or(self.range.start..self.range.start)
     }
 }
 
@@ -211,10 +199,8 @@ impl<'a> VisionBook<'a> {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Self {
         let kinds = KindGlobs::new(&settings, diagnostics);
-        let pages: Vec<Page<'a>> = chapters
-            .iter()
-            .map(|source| Page::new(source, flavor, src_dir, &kinds))
-            .collect();
+        let pages: Vec<Page<'a>> =
+            chapters.iter().map(|source| Page::new(source, flavor, src_dir, &kinds)).collect();
         let mut book = VisionBook {
             flavor,
             settings,
@@ -253,8 +239,7 @@ impl<'a> VisionBook<'a> {
         self.stories
             .iter()
             .filter(|other| {
-                declared.contains(&other.id)
-                    || other.meta.declared_pairs(&other.kind).contains(&story.id)
+                declared.contains(&other.id) || other.meta.declared_pairs(&other.kind).contains(&story.id)
             })
             .collect()
     }
@@ -278,6 +263,61 @@ impl<'a> VisionBook<'a> {
         self.link(from, character.page, character.anchor.as_deref())
     }
 
+    /// The characters a story is about: those its block names, else the cast members its
+    /// text (headings included) mentions, in the order of the cast.
+    pub fn characters_of<'s>(&'s self, story: &'s Story) -> Vec<&'s str> {
+        if !story.meta.character.is_empty() {
+            return story.meta.character.iter().map(String::as_str).collect();
+        }
+        let doc = &self.pages[story.page].doc;
+        let prose: Vec<Range<usize>> = doc
+            .prose(true)
+            .into_iter()
+            .filter(|r| r.start >= story.section.start && r.end <= story.section.end)
+            .collect();
+        self.cast
+            .iter()
+            .filter(|c| !(c.page == story.page && story.kind == CHARACTER))
+            .filter(|c| !doc.mentions(&prose, &c.name).is_empty())
+            .map(|c| c.name.as_str())
+            .collect()
+    }
+
+    /// The page a link destination written on page `from` leads to, if it is a page of the
+    /// book: relative paths are resolved from `from`'s folder, and `.html` stands for `.md`.
+    /// `None` also for external links and same-page anchors.
+    pub fn page_at(&self, from: usize, destination: &str) -> Option<usize> {
+        if !is_relative_path(destination) {
+            return None;
+        }
+        let path = destination.split(['#', '?']).next().unwrap_or_default();
+        let from_path = &self.pages[from].output_path;
+        let folder = from_path.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let joined = if let Some(absolute) = path.strip_prefix('/') {
+            absolute.to_owned()
+        } else {
+            format!("{folder}/{path}")
+        };
+        let mut parts: Vec<&str> = Vec::new();
+        for part in joined.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                part => parts.push(part),
+            }
+        }
+        let resolved = parts.join("/");
+        let as_markdown = match resolved.strip_suffix(".html") {
+            Some(stem) => format!("{stem}.md"),
+            None => resolved,
+        };
+        self.pages
+            .iter()
+            .position(|p| p.output_path == as_markdown || p.source.file() == Some(as_markdown.as_str()))
+    }
+
     fn find_page(&self, path: &str) -> Option<usize> {
         let path = path.trim_start_matches("./");
         self.pages.iter().position(|p| {
@@ -295,9 +335,7 @@ impl<'a> VisionBook<'a> {
                 page
             }
             None => self.pages.iter().position(|p| {
-                p.source
-                    .file()
-                    .is_some_and(|f| f.rsplit('/').next() == Some(DEFAULT_HOW_TO_FILE))
+                p.source.file().is_some_and(|f| f.rsplit('/').next() == Some(DEFAULT_HOW_TO_FILE))
             }),
         }
     }
@@ -325,30 +363,20 @@ impl<'a> VisionBook<'a> {
                 None => (target.as_str(), None),
             };
             match self.find_page(path) {
-                Some(page) => cast.push(Character {
-                    name: name.clone(),
-                    page,
-                    anchor,
-                }),
+                Some(page) => cast.push(Character { name: name.clone(), page, anchor }),
                 None => diagnostics.push(unknown_page(&format!("cast.{name}"), path)),
             }
         }
         cast
     }
 
-    fn find_stories(
-        &self,
-        known_kinds: &[String],
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Vec<Story> {
+    fn find_stories(&self, known_kinds: &[String], diagnostics: &mut Vec<Diagnostic>) -> Vec<Story> {
         let mut stories = Vec::new();
         for (index, page) in self.pages.iter().enumerate() {
             let declared = declarations(page, known_kinds, diagnostics);
             let several = declared.len() > 1;
             for (meta, declaration) in declared {
-                if let Some(story) =
-                    self.declared_story(index, several, meta, declaration, diagnostics)
-                {
+                if let Some(story) = self.declared_story(index, several, meta, declaration, diagnostics) {
                     stories.push(story);
                 }
             }
@@ -371,14 +399,9 @@ impl<'a> VisionBook<'a> {
         let kind = meta.kind.clone().or_else(|| page.kind.clone());
         let Some(kind) = kind else {
             diagnostics.push(
-                Diagnostic::error(
-                    "unknown-kind",
-                    "cannot tell what kind of page this story is on",
-                )
-                .at(page.location(declaration.range.start..declaration.range.start))
-                .with_help(
-                    "add `kind = \"...\"` to the block, or configure `kinds` globs for this path",
-                ),
+                Diagnostic::error("unknown-kind", "cannot tell what kind of page this story is on")
+                    .at(page.location(declaration.range.start..declaration.range.start))
+                    .with_help("add `kind = \"...\"` to the block, or configure `kinds` globs for this path"),
             );
             return None;
         };
@@ -455,19 +478,13 @@ impl<'a> VisionBook<'a> {
 
     fn duplicate_id(&self, story: &Story, first: &Story) -> Diagnostic {
         let page = &self.pages[story.page];
-        let range = story
-            .declaration
-            .as_ref()
-            .map_or(0..0, |d| d.value_range("id"));
-        Diagnostic::error(
-            "duplicate-id",
-            format!("story id `{}` is used twice", story.id),
-        )
-        .at(page.location(range))
-        .with_help(format!(
-            "it is also the id of the story in {}; give one of them `id = \"...\"`",
-            self.pages[first.page].display_path
-        ))
+        let range = story.declaration.as_ref().map_or(0..0, |d| d.value_range("id"));
+        Diagnostic::error("duplicate-id", format!("story id `{}` is used twice", story.id))
+            .at(page.location(range))
+            .with_help(format!(
+                "it is also the id of the story in {}; give one of them `id = \"...\"`",
+                self.pages[first.page].display_path
+            ))
     }
 
     fn check_characters(&self, story: &Story, diagnostics: &mut Vec<Diagnostic>) {
@@ -509,11 +526,7 @@ impl<'a> VisionBook<'a> {
                 );
                 continue;
             };
-            let expected_kind = if story.kind == STATUS_QUO {
-                SHINY_FUTURE
-            } else {
-                STATUS_QUO
-            };
+            let expected_kind = if story.kind == STATUS_QUO { SHINY_FUTURE } else { STATUS_QUO };
             if other.kind != expected_kind {
                 diagnostics.push(
                     Diagnostic::error(
@@ -532,7 +545,11 @@ impl<'a> VisionBook<'a> {
                 diagnostics.push(
                     Diagnostic::error(
                         "pair-not-mutual",
-                        format!("`{}` pairs with `{id}`, but `{id}` pairs with `{}`", story.id, theirs.join("`, `")),
+                        format!(
+                            "`{}` pairs with `{id}`, but `{id}` pairs with `{}`",
+                            story.id,
+                            theirs.join("`, `")
+                        ),
                     )
                     .at(location())
                     .with_help(format!(
@@ -578,10 +595,7 @@ impl KindGlobs {
             sets: kinds
                 .iter()
                 .map(|(kind, globs)| {
-                    (
-                        kind.clone(),
-                        build_globs(globs, &format!("kinds.{kind}"), diagnostics),
-                    )
+                    (kind.clone(), build_globs(globs, &format!("kinds.{kind}"), diagnostics))
                 })
                 .collect(),
             not_stories: build_globs(&settings.not_story_globs(), "not-stories", diagnostics),
@@ -589,10 +603,7 @@ impl KindGlobs {
     }
 
     fn kind_of(&self, file: &str) -> Option<String> {
-        self.sets
-            .iter()
-            .find(|(_, set)| set.is_match(file))
-            .map(|(kind, _)| kind.clone())
+        self.sets.iter().find(|(_, set)| set.is_match(file)).map(|(kind, _)| kind.clone())
     }
 }
 
@@ -622,9 +633,7 @@ fn unknown_page(setting: &str, path: &str) -> Diagnostic {
         format!("`{setting}` names `{path}`, which is not a chapter of the book"),
     )
     .at(Location::file("book.toml"))
-    .with_help(
-        "give the path of a chapter's file relative to the book's `src` folder, as in SUMMARY.md",
-    )
+    .with_help("give the path of a chapter's file relative to the book's `src` folder, as in SUMMARY.md")
 }
 
 fn is_index_file(file: &str) -> bool {
@@ -643,11 +652,14 @@ fn output_path(path: &str) -> String {
 
 fn join_path(dir: &str, file: &str) -> String {
     let dir = dir.trim_end_matches('/');
-    if dir.is_empty() || dir == "." {
-        file.to_owned()
-    } else {
-        format!("{dir}/{file}")
-    }
+    if dir.is_empty() || dir == "." { file.to_owned() } else { format!("{dir}/{file}") }
+}
+
+/// Whether a link destination is a path within the book (not a URL, a mail address or an
+/// anchor on the same page).
+pub fn is_relative_path(destination: &str) -> bool {
+    let path = destination.split(['#', '?']).next().unwrap_or_default();
+    !(path.is_empty() || path.contains("://") || path.starts_with("mailto:"))
 }
 
 /// The path of `to` relative to the folder of `from`; both relative to `src`.
@@ -655,11 +667,7 @@ pub fn relative_path(from: &str, to: &str) -> String {
     let from_dirs: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
     let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
     let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
-    let common = from_dirs
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let common = from_dirs.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<&str> = vec![".."; from_dirs.len() - common];
     parts.extend(&to_parts[common..]);
     parts.join("/")
@@ -691,40 +699,23 @@ pub fn section_of(doc: &Document<'_>, heading: &Heading) -> Range<usize> {
 /// The characters a cast page declares: one per `Name: description` heading at the
 /// shallowest level that has such headings, or the page itself, named by its file stem.
 fn characters_of(index: usize, page: &Page<'_>) -> Vec<Character> {
-    let named: Vec<(&Heading, String)> = page
-        .doc
-        .headings
-        .iter()
-        .filter_map(|h| character_name(&h.title).map(|n| (h, n)))
-        .collect();
+    let named: Vec<(&Heading, String)> =
+        page.doc.headings.iter().filter_map(|h| character_name(&h.title).map(|n| (h, n))).collect();
     let Some(level) = named.iter().map(|(h, _)| h.level).min() else {
-        return vec![Character {
-            name: name_from_stem(page.stem()),
-            page: index,
-            anchor: None,
-        }];
+        return vec![Character { name: name_from_stem(page.stem()), page: index, anchor: None }];
     };
-    let named: Vec<_> = named
-        .into_iter()
-        .filter(|(h, _)| h.level == level)
-        .collect();
+    let named: Vec<_> = named.into_iter().filter(|(h, _)| h.level == level).collect();
     let several = named.len() > 1;
     named
         .into_iter()
-        .map(|(heading, name)| Character {
-            name,
-            page: index,
-            anchor: several.then(|| heading.id.clone()),
-        })
+        .map(|(heading, name)| Character { name, page: index, anchor: several.then(|| heading.id.clone()) })
         .collect()
 }
 
 /// `Alan` from `Alan: the startup guy`, ignoring leading emoji.
 fn character_name(heading: &str) -> Option<String> {
     let (name, description) = heading.split_once(':')?;
-    let name = name
-        .trim_start_matches(|c: char| !c.is_alphanumeric())
-        .trim();
+    let name = name.trim_start_matches(|c: char| !c.is_alphanumeric()).trim();
     let looks_like_a_name = !name.is_empty()
         && !description.trim().is_empty()
         && name.split_whitespace().count() <= 3
@@ -737,9 +728,7 @@ fn name_from_stem(stem: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|word| {
             let mut chars = word.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_uppercase().chain(chars).collect()
-            })
+            chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -752,12 +741,7 @@ fn declarations(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(StoryMeta, Declaration)> {
     let mut found = Vec::new();
-    for block in page
-        .doc
-        .fenced_blocks
-        .iter()
-        .filter(|b| b.language() == STORY_BLOCK)
-    {
+    for block in page.doc.fenced_blocks.iter().filter(|b| b.language() == STORY_BLOCK) {
         if let Some(parsed) = parse_block(page, block, known_kinds, diagnostics) {
             found.push(parsed);
         }
@@ -767,14 +751,7 @@ fn declarations(
             && let Some(meta) = parse_marker(html)
         {
             let range = range.start..range.start + html.trim_end().len();
-            found.push((
-                meta,
-                Declaration {
-                    range,
-                    rendered: true,
-                    values: BTreeMap::new(),
-                },
-            ));
+            found.push((meta, Declaration { range, rendered: true, values: BTreeMap::new() }));
         }
     }
     found.sort_by_key(|(_, d)| d.range.start);
@@ -789,10 +766,7 @@ pub fn marker(meta: &StoryMeta) -> String {
 }
 
 fn parse_marker(html: &str) -> Option<StoryMeta> {
-    let json = html
-        .trim()
-        .strip_prefix(STORY_MARKER)?
-        .strip_suffix("-->")?;
+    let json = html.trim().strip_prefix(STORY_MARKER)?.strip_suffix("-->")?;
     serde_json::from_str(json.trim()).ok()
 }
 
@@ -802,9 +776,8 @@ fn parse_block(
     known_kinds: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(StoryMeta, Declaration)> {
-    let at = |range: Range<usize>| {
-        page.location(block.source_offset(range.start)..block.source_offset(range.end))
-    };
+    let at =
+        |range: Range<usize>| page.location(block.source_offset(range.start)..block.source_offset(range.end));
     let table = match toml::de::DeTable::parse(&block.body) {
         Ok(table) => table.into_inner(),
         Err(error) => {
@@ -825,8 +798,7 @@ fn parse_block(
     let mut ok = true;
     for (key, value) in &table {
         let key_name = key.get_ref().as_ref();
-        let value_range =
-            block.source_offset(value.span().start)..block.source_offset(value.span().end);
+        let value_range = block.source_offset(value.span().start)..block.source_offset(value.span().end);
         match read_value(&mut meta, key_name, value.get_ref()) {
             Ok(()) => {
                 values.insert(key_name.to_owned(), value_range);
@@ -846,10 +818,9 @@ fn parse_block(
                             STORY_KEYS.iter().copied(),
                         )),
                     ),
-                    ValueProblem::Expected(what) => (
-                        value.span(),
-                        Diagnostic::error("bad-value", format!("`{key_name}` must be {what}")),
-                    ),
+                    ValueProblem::Expected(what) => {
+                        (value.span(), Diagnostic::error("bad-value", format!("`{key_name}` must be {what}")))
+                    }
                 };
                 diagnostics.push(diagnostic.at(at(range)));
             }
@@ -861,24 +832,11 @@ fn parse_block(
         diagnostics.push(
             Diagnostic::error("unknown-kind", format!("unknown kind `{kind}`"))
                 .at(page.location(values.get("kind").cloned().unwrap_or(0..0)))
-                .with_help(suggestion(
-                    kind,
-                    "kinds",
-                    known_kinds.iter().map(String::as_str),
-                )),
+                .with_help(suggestion(kind, "kinds", known_kinds.iter().map(String::as_str))),
         );
         ok = false;
     }
-    ok.then(|| {
-        (
-            meta,
-            Declaration {
-                range: block.range.clone(),
-                rendered: false,
-                values,
-            },
-        )
-    })
+    ok.then(|| (meta, Declaration { range: block.range.clone(), rendered: false, values }))
 }
 
 enum ValueProblem {
@@ -886,11 +844,7 @@ enum ValueProblem {
     Expected(&'static str),
 }
 
-fn read_value(
-    meta: &mut StoryMeta,
-    key: &str,
-    value: &toml::de::DeValue<'_>,
-) -> Result<(), ValueProblem> {
+fn read_value(meta: &mut StoryMeta, key: &str, value: &toml::de::DeValue<'_>) -> Result<(), ValueProblem> {
     let one = || match value {
         toml::de::DeValue::String(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
         _ => Err(ValueProblem::Expected("a non-empty string")),
@@ -942,18 +896,12 @@ mod tests {
     fn readme_chapters_render_as_index_pages() {
         assert_eq!(output_path("vision/README.md"), "vision/index.md");
         assert_eq!(output_path("README.md"), "index.md");
-        assert_eq!(
-            output_path("vision/readme_notes.md"),
-            "vision/readme_notes.md"
-        );
+        assert_eq!(output_path("vision/readme_notes.md"), "vision/readme_notes.md");
     }
 
     #[test]
     fn character_headings_name_characters() {
-        assert_eq!(
-            character_name("🙋 Alan: the startup guy").as_deref(),
-            Some("Alan")
-        );
+        assert_eq!(character_name("🙋 Alan: the startup guy").as_deref(), Some("Alan"));
         assert_eq!(character_name("Cast of characters"), None);
         assert_eq!(character_name("the plan: later"), None);
         assert_eq!(name_from_stem("alan_turing"), "Alan Turing");
@@ -973,11 +921,7 @@ mod tests {
 
     #[test]
     fn markers_round_trip_and_never_close_early() {
-        let meta = StoryMeta {
-            id: Some("a".into()),
-            topics: vec!["x --> y".into()],
-            ..StoryMeta::default()
-        };
+        let meta = StoryMeta { id: Some("a".into()), topics: vec!["x --> y".into()], ..StoryMeta::default() };
         let marker = marker(&meta);
         assert!(!marker[4..marker.len() - 3].contains("-->"), "{marker}");
         assert_eq!(parse_marker(&marker), Some(meta));

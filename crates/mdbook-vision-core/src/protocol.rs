@@ -88,11 +88,7 @@ impl Request {
             .ok_or_else(|| anyhow!("the preprocessor context has no `mdbook_version` string"))?;
         findings.extend(check_version(version));
         let dialect = dialect_of(&book)?;
-        let request = Request {
-            context,
-            book,
-            dialect,
-        };
+        let request = Request { context, book, dialect };
         request.validate_items()?;
         Ok(request)
     }
@@ -104,18 +100,12 @@ impl Request {
 
     /// The version of mdBook that sent the request.
     pub fn mdbook_version(&self) -> &str {
-        self.context
-            .get("mdbook_version")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
+        self.context.get("mdbook_version").and_then(Value::as_str).unwrap_or_default()
     }
 
     /// The renderer the book is being prepared for (`html`, `markdown`, ...).
     pub fn renderer(&self) -> &str {
-        self.context
-            .get("renderer")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
+        self.context.get("renderer").and_then(Value::as_str).unwrap_or_default()
     }
 
     /// The book's configuration (book.toml, with `MDBOOK_*` overrides applied by mdBook).
@@ -198,9 +188,7 @@ pub fn check_version(version: &str) -> Option<Diagnostic> {
     (!ok).then(|| {
         Diagnostic::warning(
             "unsupported-mdbook",
-            format!(
-                "mdbook-vision supports mdBook 0.4 and 0.5, but is being run by mdBook {version}"
-            ),
+            format!("mdbook-vision supports mdBook 0.4 and 0.5, but is being run by mdBook {version}"),
         )
         .with_help("install mdBook 0.5 (`cargo install mdbook --version 0.5.4 --locked`)")
     })
@@ -213,9 +201,7 @@ fn dialect_of(book: &Value) -> Result<Dialect> {
     match (book.get("items"), book.get("sections")) {
         (Some(Value::Array(_)), _) => Ok(Dialect::V05),
         (_, Some(Value::Array(_))) => Ok(Dialect::V04),
-        _ => bail!(
-            "the book has neither an `items` (mdBook 0.5) nor a `sections` (mdBook 0.4) array"
-        ),
+        _ => bail!("the book has neither an `items` (mdBook 0.5) nor a `sections` (mdBook 0.4) array"),
     }
 }
 
@@ -239,10 +225,8 @@ fn chapter_source(chapter: &Map<String, Value>) -> Option<ChapterSource> {
 fn visit_items(items: &[Value], visit: &mut impl FnMut(&Value)) {
     for item in items {
         visit(item);
-        if let Some(sub_items) = item
-            .get("Chapter")
-            .and_then(|c| c.get("sub_items"))
-            .and_then(Value::as_array)
+        if let Some(sub_items) =
+            item.get("Chapter").and_then(|c| c.get("sub_items")).and_then(Value::as_array)
         {
             visit_items(sub_items, visit);
         }

@@ -47,14 +47,13 @@ impl Environment {
     pub fn from_process() -> Self {
         Environment {
             github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
-            now: std::env::var("SOURCE_DATE_EPOCH")
-                .ok()
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or_else(|| {
+            now: std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse().ok()).unwrap_or_else(
+                || {
                     std::time::SystemTime::now()
                         .duration_since(std::time::UNIX_EPOCH)
                         .map_or(0, |d| d.as_secs())
-                }),
+                },
+            ),
         }
     }
 }
@@ -80,11 +79,9 @@ pub fn run_cli(
 ) -> Outcome {
     match args {
         [] => preprocess(tool, stdin, env, features),
-        [supports, _renderer] if supports == "supports" => Outcome {
-            stdout: Vec::new(),
-            stderr: String::new(),
-            exit_code: 0,
-        },
+        [supports, _renderer] if supports == "supports" => {
+            Outcome { stdout: Vec::new(), stderr: String::new(), exit_code: 0 }
+        }
         _ => Outcome {
             stdout: Vec::new(),
             stderr: format!(
@@ -96,25 +93,28 @@ pub fn run_cli(
 }
 
 /// Preprocesses the `[context, book]` request in `input` with `features`.
-pub fn preprocess(
-    tool: &str,
-    input: &[u8],
-    env: &Environment,
-    features: &[&dyn Feature],
-) -> Outcome {
+pub fn preprocess(tool: &str, input: &[u8], env: &Environment, features: &[&dyn Feature]) -> Outcome {
+    let (book, diagnostics) = analyze(input, env, features);
+    let failed = book.is_none();
+    Outcome {
+        stdout: book.unwrap_or_default(),
+        stderr: diagnostics.render(tool, env.github_actions),
+        exit_code: i32::from(failed),
+    }
+}
+
+/// Runs `features` over the request in `input`: the book JSON to answer with (`None` when the
+/// input is bad or the book has errors), and every finding.
+pub fn analyze(input: &[u8], env: &Environment, features: &[&dyn Feature]) -> (Option<Vec<u8>>, Diagnostics) {
     let mut findings = Vec::new();
-    let stdout = process(input, env, features, &mut findings).unwrap_or_else(|error| {
+    let book = process(input, env, features, &mut findings).unwrap_or_else(|error| {
         findings.push(Diagnostic::error("bad-input", format!("{error:#}")));
         Vec::new()
     });
     let mut diagnostics = Diagnostics::new();
     diagnostics.extend(findings);
-    let failed = diagnostics.fail(WarningPolicy::Warn) || stdout.is_empty();
-    Outcome {
-        stdout: if failed { Vec::new() } else { stdout },
-        stderr: diagnostics.render(tool, env.github_actions),
-        exit_code: i32::from(failed),
-    }
+    let failed = diagnostics.fail(WarningPolicy::Warn) || book.is_empty();
+    (if failed { None } else { Some(book) }, diagnostics)
 }
 
 /// The book JSON to answer with, empty when the book has errors.
@@ -132,12 +132,7 @@ fn process(
     if has_errors(findings) {
         return Ok(Vec::new());
     }
-    let src_dir = request
-        .config()
-        .pointer("/book/src")
-        .and_then(|v| v.as_str())
-        .unwrap_or("src")
-        .to_owned();
+    let src_dir = request.config().pointer("/book/src").and_then(|v| v.as_str()).unwrap_or("src").to_owned();
     let flavor = Flavor::new(request.mdbook_version(), request.config());
     let chapters = request.chapters();
     let mut book = VisionBook::build(&chapters, settings, flavor, &src_dir, findings);
@@ -162,9 +157,7 @@ fn process(
 }
 
 fn has_errors(findings: &[Diagnostic]) -> bool {
-    findings
-        .iter()
-        .any(|d| d.level == crate::diagnostics::Level::Error)
+    findings.iter().any(|d| d.level == crate::diagnostics::Level::Error)
 }
 
 /// The `main` of a preprocessor binary: runs it on this process's arguments and stdin,
@@ -183,11 +176,7 @@ pub fn main(tool: &str, features: &[&dyn Feature]) -> ! {
     };
     let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
     let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(&outcome.stdout)
-        .and_then(|()| stdout.flush())
-        .is_err()
-    {
+    if stdout.write_all(&outcome.stdout).and_then(|()| stdout.flush()).is_err() {
         std::process::exit(1);
     }
     std::process::exit(outcome.exit_code)

@@ -31,10 +31,7 @@ impl Edits {
 
     /// Replaces `range` of the original text with `replacement`.
     pub fn replace(&mut self, range: Range<usize>, replacement: impl Into<String>) {
-        self.splices.push(Splice {
-            range,
-            replacement: replacement.into(),
-        });
+        self.splices.push(Splice { range, replacement: replacement.into() });
     }
 
     /// Inserts `text` at byte `offset` of the original text.
@@ -89,14 +86,8 @@ mod tests {
     fn untouched_bytes_stay_identical() {
         let original = "\u{feff}a  \r\nb | c\r\nd";
         let mut edits = Edits::new();
-        edits.replace(
-            original.find('b').unwrap()..original.find('b').unwrap() + 1,
-            "B",
-        );
-        assert_eq!(
-            edits.apply(original).unwrap().unwrap(),
-            "\u{feff}a  \r\nB | c\r\nd"
-        );
+        edits.replace(original.find('b').unwrap()..original.find('b').unwrap() + 1, "B");
+        assert_eq!(edits.apply(original).unwrap().unwrap(), "\u{feff}a  \r\nB | c\r\nd");
     }
 
     #[test]

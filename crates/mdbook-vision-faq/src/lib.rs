@@ -75,31 +75,21 @@ fn subjects(book: &VisionBook<'_>, page: usize) -> Vec<Subject> {
     let mut subjects: Vec<Subject> = book
         .stories_on(page)
         .map(|story| {
-            let mut characters = story.meta.character.clone();
-            if characters.is_empty() && story.kind == CHARACTER {
-                characters = book
-                    .cast
+            let characters: Vec<String> = if story.kind == CHARACTER && story.meta.character.is_empty() {
+                book.cast
                     .iter()
-                    .filter(|c| {
-                        c.page == page && (story.anchor.is_none() || c.anchor == story.anchor)
-                    })
+                    .filter(|c| c.page == page && (story.anchor.is_none() || c.anchor == story.anchor))
                     .map(|c| c.name.clone())
-                    .collect();
-            }
-            Subject {
-                page,
-                kind: story.kind.clone(),
-                characters,
-                section: story.section.clone(),
-            }
+                    .collect()
+            } else {
+                book.characters_of(story).into_iter().map(str::to_owned).collect()
+            };
+            Subject { page, kind: story.kind.clone(), characters, section: story.section.clone() }
         })
         .collect();
     if subjects.iter().all(|s| s.kind != CHARACTER) {
         for character in book.cast.iter().filter(|c| c.page == page) {
-            let heading = character
-                .anchor
-                .as_ref()
-                .and_then(|a| doc.headings.iter().find(|h| &h.id == a));
+            let heading = character.anchor.as_ref().and_then(|a| doc.headings.iter().find(|h| &h.id == a));
             subjects.push(Subject {
                 page,
                 kind: CHARACTER.to_owned(),
@@ -135,10 +125,8 @@ fn check_subject(
     let page = &book.pages[subject.page];
     let doc = &page.doc;
     let level = book.settings.faq_severity.level();
-    let expected: Vec<String> = rules
-        .iter()
-        .map(|r| wording_for(r.question(), &subject.characters))
-        .collect();
+    let expected: Vec<String> =
+        rules.iter().map(|r| wording_for(r.question(), &subject.characters)).collect();
     let Some(faq) = find_faq(doc, subject.section.clone()) else {
         let at = doc
             .headings
@@ -146,23 +134,12 @@ fn check_subject(
             .find(|h| h.range.start >= subject.section.start)
             .map_or(0..0, |h| h.range.clone());
         diagnostics.push(
-            Diagnostic::new(
-                level,
-                "faq-missing",
-                "this story has no \"Frequently Asked Questions\" section",
-            )
-            .at(page.location(at))
-            .with_help(format!(
-                "add a FAQ section answering: {}",
-                expected.join(" / ")
-            )),
+            Diagnostic::new(level, "faq-missing", "this story has no \"Frequently Asked Questions\" section")
+                .at(page.location(at))
+                .with_help(format!("add a FAQ section answering: {}", expected.join(" / "))),
         );
         if book.settings.render_missing && !has_notice(doc, subject.section.clone()) {
-            let mut notice = notice(
-                doc,
-                "This story has no FAQ section. Required questions",
-                &expected,
-            );
+            let mut notice = notice(doc, "This story has no FAQ section. Required questions", &expected);
             if subject.section.end == doc.text.len() {
                 notice.truncate(notice.len() - doc.line_ending().len());
             }
@@ -172,20 +149,11 @@ fn check_subject(
     };
     let patterns: Vec<Vec<Pattern>> = rules
         .iter()
-        .map(|rule| {
-            rule.wordings()
-                .iter()
-                .map(|w| Pattern::new(w, &subject.characters))
-                .collect()
-        })
+        .map(|rule| rule.wordings().iter().map(|w| Pattern::new(w, &subject.characters)).collect())
         .collect();
-    let matched =
-        |question: &Question, rule: usize| patterns[rule].iter().any(|p| p.matches(&question.text));
-    let unmatched: Vec<&Question> = faq
-        .questions
-        .iter()
-        .filter(|q| (0..rules.len()).all(|r| !matched(q, r)))
-        .collect();
+    let matched = |question: &Question, rule: usize| patterns[rule].iter().any(|p| p.matches(&question.text));
+    let unmatched: Vec<&Question> =
+        faq.questions.iter().filter(|q| (0..rules.len()).all(|r| !matched(q, r))).collect();
     let mut near_misses_used = vec![false; unmatched.len()];
     let mut missing = Vec::new();
     for (index, rule) in expected.iter().enumerate() {
@@ -197,15 +165,7 @@ fn check_subject(
             .iter()
             .enumerate()
             .filter(|(n, _)| !near_misses_used[*n])
-            .map(|(n, q)| {
-                (
-                    n,
-                    patterns[index]
-                        .iter()
-                        .map(|p| p.nearness(&q.text))
-                        .fold(0.0, f64::max),
-                )
-            })
+            .map(|(n, q)| (n, patterns[index].iter().map(|p| p.nearness(&q.text)).fold(0.0, f64::max)))
             .filter(|(_, score)| *score >= NEAR)
             .max_by(|a, b| a.1.total_cmp(&b.1));
         diagnostics.push(match nearest {
@@ -223,15 +183,11 @@ fn check_subject(
                 .at(page.location(question.range.clone()))
                 .with_help(format!("the required wording is \"{rule}\""))
             }
-            None => Diagnostic::new(
-                level,
-                "faq-missing-question",
-                format!("the FAQ does not ask \"{rule}\""),
-            )
-            .at(page.location(faq.title.clone()))
-            .with_help(format!(
-                "add the question \"{rule}\" to the FAQ, with its answer"
-            )),
+            None => {
+                Diagnostic::new(level, "faq-missing-question", format!("the FAQ does not ask \"{rule}\""))
+                    .at(page.location(faq.title.clone()))
+                    .with_help(format!("add the question \"{rule}\" to the FAQ, with its answer"))
+            }
         });
     }
     for question in &faq.questions {
@@ -274,24 +230,15 @@ fn wording_for(rule: &str, characters: &[String]) -> String {
 fn notice(doc: &Document<'_>, title: &str, items: &[String]) -> String {
     let le = doc.line_ending();
     let list: Vec<String> = items.iter().map(|item| escape_text(item)).collect();
-    format!(
-        "{le}{NOTICE_MARKER}{le}> ⚠️ **{}:** {}{le}{le}",
-        escape_text(title),
-        list.join(" · ")
-    )
+    format!("{le}{NOTICE_MARKER}{le}> ⚠️ **{}:** {}{le}{le}", escape_text(title), list.join(" · "))
 }
 
 fn has_notice(doc: &Document<'_>, section: Range<usize>) -> bool {
-    events_in(doc, section)
-        .iter()
-        .any(|(e, _)| matches!(e, Event::Html(h) if h.starts_with(NOTICE_MARKER)))
+    events_in(doc, section).iter().any(|(e, _)| matches!(e, Event::Html(h) if h.starts_with(NOTICE_MARKER)))
 }
 
 /// The events whose ranges start within `section`.
-fn events_in<'d, 'a>(
-    doc: &'d Document<'a>,
-    section: Range<usize>,
-) -> &'d [(Event<'a>, Range<usize>)] {
+fn events_in<'d, 'a>(doc: &'d Document<'a>, section: Range<usize>) -> &'d [(Event<'a>, Range<usize>)] {
     let start = doc.events.partition_point(|(_, r)| r.start < section.start);
     let end = doc.events.partition_point(|(_, r)| r.start < section.end);
     &doc.events[start..end.max(start)]
@@ -315,9 +262,7 @@ fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection> {
                     .map_or(events.len(), |p| body_start + p);
                 return Some(read_faq(doc, range.clone(), &events[body_start..body_end]));
             }
-            Event::Html(html)
-                if html.contains("<summary") && html.to_lowercase().contains(FAQ_TITLE) =>
-            {
+            Event::Html(html) if html.contains("<summary") && html.to_lowercase().contains(FAQ_TITLE) => {
                 let body_start = index + 1;
                 let body_end = events[body_start..]
                     .iter()
@@ -334,14 +279,8 @@ fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection> {
 
 /// The questions of a FAQ body: its headings when it has any, else its bold list items and
 /// bold paragraphs that ask something.
-fn read_faq(
-    doc: &Document<'_>,
-    title: Range<usize>,
-    body: &[(Event<'_>, Range<usize>)],
-) -> FaqSection {
-    let has_notice = body
-        .iter()
-        .any(|(e, _)| matches!(e, Event::Html(h) if h.starts_with(NOTICE_MARKER)));
+fn read_faq(doc: &Document<'_>, title: Range<usize>, body: &[(Event<'_>, Range<usize>)]) -> FaqSection {
+    let has_notice = body.iter().any(|(e, _)| matches!(e, Event::Html(h) if h.starts_with(NOTICE_MARKER)));
     let heading_starts: Vec<usize> = body
         .iter()
         .enumerate()
@@ -365,11 +304,7 @@ fn read_faq(
             })
             .collect()
     };
-    FaqSection {
-        title,
-        questions,
-        has_notice,
-    }
+    FaqSection { title, questions, has_notice }
 }
 
 /// Top-level list items that start with bold text, and top-level paragraphs whose leading bold
@@ -401,9 +336,7 @@ fn bold_questions(source: &str, body: &[(Event<'_>, Range<usize>)]) -> Vec<Quest
             && *follows_from <= index
         {
             question.answer.push(' ');
-            question
-                .answer
-                .push_str(&plain_text(&body[index..=block_end.min(body.len() - 1)]));
+            question.answer.push_str(&plain_text(&body[index..=block_end.min(body.len() - 1)]));
         }
         index = block_end + 1;
     }
@@ -412,14 +345,8 @@ fn bold_questions(source: &str, body: &[(Event<'_>, Range<usize>)]) -> Vec<Quest
 
 /// The question in `events` if they start (after an optional paragraph start) with bold text;
 /// the rest of `events` is its answer.
-fn leading_bold(
-    source: &str,
-    events: &[(Event<'_>, Range<usize>)],
-    must_ask: bool,
-) -> Option<Question> {
-    let start = events
-        .iter()
-        .position(|(e, _)| !matches!(e, Event::Start(Tag::Paragraph)))?;
+fn leading_bold(source: &str, events: &[(Event<'_>, Range<usize>)], must_ask: bool) -> Option<Question> {
+    let start = events.iter().position(|(e, _)| !matches!(e, Event::Start(Tag::Paragraph)))?;
     if !matches!(events[start].0, Event::Start(Tag::Strong)) {
         return None;
     }
@@ -433,9 +360,5 @@ fn leading_bold(
         .filter(|(e, _)| !matches!(e, Event::End(TagEnd::Paragraph)))
         .cloned()
         .collect();
-    Some(Question {
-        text,
-        range: events[start].1.clone(),
-        answer: plain_text(&answer_events),
-    })
+    Some(Question { text, range: events[start].1.clone(), answer: plain_text(&answer_events) })
 }

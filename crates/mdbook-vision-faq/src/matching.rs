@@ -23,13 +23,9 @@ pub fn normalize(text: &str) -> String {
         .collect();
     loop {
         let trimmed = text
-            .trim_end_matches(|c: char| {
-                c.is_whitespace() || matches!(c, '?' | '!' | '.' | ':' | ';' | ',')
-            })
+            .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '?' | '!' | '.' | ':' | ';' | ','))
             .to_owned();
-        let trimmed = trimmed
-            .strip_suffix("(optional)")
-            .map_or(trimmed.clone(), str::to_owned);
+        let trimmed = trimmed.strip_suffix("(optional)").map_or(trimmed.clone(), str::to_owned);
         if trimmed == text {
             break;
         }
@@ -57,9 +53,7 @@ impl Pattern {
     /// The pattern of `wording`, where NAME stands for one of `names` (any text when there are
     /// none) and ALTERNATIVE-X for any text.
     pub fn new(wording: &str, names: &[String]) -> Self {
-        let marked = wording
-            .replace("ALTERNATIVE-X", &ANY.to_string())
-            .replace("NAME", &NAME.to_string());
+        let marked = wording.replace("ALTERNATIVE-X", &ANY.to_string()).replace("NAME", &NAME.to_string());
         let mut parts = Vec::new();
         let mut text = String::new();
         for c in normalize(&marked).chars() {
@@ -75,10 +69,7 @@ impl Pattern {
         if !text.is_empty() {
             parts.push(Part::Text(text));
         }
-        Pattern {
-            parts,
-            names: names.iter().map(|n| normalize(n)).collect(),
-        }
+        Pattern { parts, names: names.iter().map(|n| normalize(n)).collect() }
     }
 
     /// Whether `question` asks this.
@@ -91,21 +82,19 @@ impl Pattern {
             return text.is_empty();
         };
         match part {
-            Part::Text(literal) => text
-                .strip_prefix(literal.as_str())
-                .is_some_and(|t| self.matches_from(rest, t)),
-            Part::Name if !self.names.is_empty() => self.names.iter().any(|name| {
-                text.strip_prefix(name.as_str())
-                    .is_some_and(|t| self.matches_from(rest, t))
-            }),
+            Part::Text(literal) => {
+                text.strip_prefix(literal.as_str()).is_some_and(|t| self.matches_from(rest, t))
+            }
+            Part::Name if !self.names.is_empty() => self
+                .names
+                .iter()
+                .any(|name| text.strip_prefix(name.as_str()).is_some_and(|t| self.matches_from(rest, t))),
             Part::Name | Part::Any => text
                 .char_indices()
                 .skip(1)
                 .map(|(i, _)| i)
                 .chain(std::iter::once(text.len()))
-                .any(|split| {
-                    !text[..split].trim().is_empty() && self.matches_from(rest, &text[split..])
-                }),
+                .any(|split| !text[..split].trim().is_empty() && self.matches_from(rest, &text[split..])),
         }
     }
 
@@ -123,10 +112,7 @@ impl Pattern {
             })
             .collect();
         let question = normalize(question);
-        let literal_only = self
-            .parts
-            .iter()
-            .all(|p| matches!(p, Part::Text(_) | Part::Name));
+        let literal_only = self.parts.iter().all(|p| matches!(p, Part::Text(_) | Part::Name));
         let score = if literal_only {
             strsim::normalized_levenshtein(&example, &question)
         } else {
@@ -153,27 +139,18 @@ mod tests {
 
     #[test]
     fn normalizing_ignores_case_emphasis_links_and_trailing_punctuation() {
-        assert_eq!(
-            normalize("**What are the _morals_ of the story?**"),
-            "what are the morals of the story"
-        );
+        assert_eq!(normalize("**What are the _morals_ of the story?**"), "what are the morals of the story");
         assert_eq!(
             normalize("🤔 Are you just making this stuff up? (Optional)"),
             "are you just making this stuff up"
         );
-        assert_eq!(
-            normalize("What is [Alan] most excited about?"),
-            "what is alan most excited about"
-        );
+        assert_eq!(normalize("What is [Alan] most excited about?"), "what is alan most excited about");
         assert_eq!(normalize("Grace’s  question!!"), "grace's question");
     }
 
     #[test]
     fn name_matches_the_character_however_marked_up() {
-        let pattern = Pattern::new(
-            "What is NAME most excited about and why?",
-            &names(&["Alan"]),
-        );
+        let pattern = Pattern::new("What is NAME most excited about and why?", &names(&["Alan"]));
         for question in [
             "What is Alan most excited about and why?",
             "What is *Alan* most excited about and why",
@@ -195,9 +172,7 @@ mod tests {
     #[test]
     fn alternative_x_matches_any_text() {
         let pattern = Pattern::new("Why not do ALTERNATIVE-X?", &[]);
-        assert!(
-            pattern.matches("Why not do what the async-trait macro does and box every future?")
-        );
+        assert!(pattern.matches("Why not do what the async-trait macro does and box every future?"));
         assert!(!pattern.matches("Why not do?"));
         assert!(!pattern.matches("Why bother?"));
     }
@@ -215,8 +190,6 @@ mod tests {
         assert!(pattern.is_near("What are the moarls of the story?"));
         assert!(!pattern.is_near("What are the morals of the story?"));
         assert!(!pattern.is_near("How did Alan feel?"));
-        assert!(
-            Pattern::new("Why not do ALTERNATIVE-X?", &[]).is_near("Why no do the other thing?")
-        );
+        assert!(Pattern::new("Why not do ALTERNATIVE-X?", &[]).is_near("Why no do the other thing?"));
     }
 }

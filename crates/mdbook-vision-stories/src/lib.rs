@@ -57,11 +57,7 @@ impl Feature for Stories {
 
     fn check_settings(&self, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
         let fields = FIELDS.iter().map(|(field, _)| *field);
-        let configured = settings
-            .columns
-            .values()
-            .flatten()
-            .chain(settings.column_headers.keys());
+        let configured = settings.columns.values().flatten().chain(settings.column_headers.keys());
         for field in configured {
             if !fields.clone().any(|known| known == field) {
                 diagnostics.push(
@@ -76,13 +72,7 @@ impl Feature for Stories {
         }
     }
 
-    fn edit_page(
-        &self,
-        book: &VisionBook<'_>,
-        page: usize,
-        edits: &mut Edits,
-        _: &mut Vec<Diagnostic>,
-    ) {
+    fn edit_page(&self, book: &VisionBook<'_>, page: usize, edits: &mut Edits, _: &mut Vec<Diagnostic>) {
         for story in book.stories_on(page) {
             let Some(declaration) = story.declaration.as_ref().filter(|d| !d.rendered) else {
                 continue;
@@ -91,10 +81,8 @@ impl Feature for Stories {
             let line_ending = doc.line_ending();
             let prefix = doc.continuation_prefix(declaration.range.start);
             let columns = columns(&book.settings, &story.kind);
-            let headers: Vec<String> = columns
-                .iter()
-                .map(|c| escape_text(&header(&book.settings, c)))
-                .collect();
+            let headers: Vec<String> =
+                columns.iter().map(|c| escape_text(&header(&book.settings, c))).collect();
             let cells: Vec<String> = columns.iter().map(|c| cell(book, page, story, c)).collect();
             let replacement = format!(
                 "{}{line_ending}{prefix}{}",
@@ -118,36 +106,23 @@ fn columns(settings: &Settings, kind: &str) -> Vec<String> {
     if let Some(configured) = settings.columns.get(kind) {
         return configured.clone();
     }
-    let defaults = DEFAULT_COLUMNS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or(FALLBACK_COLUMNS, |(_, c)| *c);
+    let defaults = DEFAULT_COLUMNS.iter().find(|(k, _)| *k == kind).map_or(FALLBACK_COLUMNS, |(_, c)| *c);
     defaults.iter().map(|c| (*c).to_owned()).collect()
 }
 
 fn header(settings: &Settings, field: &str) -> String {
-    settings
-        .column_headers
-        .get(field)
-        .cloned()
-        .unwrap_or_else(|| {
-            FIELDS
-                .iter()
-                .find(|(f, _)| *f == field)
-                .map_or_else(|| field.to_owned(), |(_, h)| (*h).to_owned())
-        })
+    settings.column_headers.get(field).cloned().unwrap_or_else(|| {
+        FIELDS.iter().find(|(f, _)| *f == field).map_or_else(|| field.to_owned(), |(_, h)| (*h).to_owned())
+    })
 }
 
 /// One cell of a story's table, as inline markdown.
 fn cell(book: &VisionBook<'_>, page: usize, story: &Story, field: &str) -> String {
     let meta = &story.meta;
     match field {
-        "character" => or_nothing(
-            meta.character
-                .iter()
-                .map(|name| character_link(book, page, name))
-                .collect(),
-        ),
+        "character" => {
+            or_nothing(meta.character.iter().map(|name| character_link(book, page, name)).collect())
+        }
         "shiny-future" | "status-quo" => pair_cell(book, page, story, field),
         "assigned-to" => people(book, page, &meta.assigned_to),
         "owner" => people(book, page, &meta.owner),
@@ -165,11 +140,7 @@ fn cell(book: &VisionBook<'_>, page: usize, story: &Story, field: &str) -> Strin
 }
 
 fn or_nothing(parts: Vec<String>) -> String {
-    if parts.is_empty() {
-        NOTHING.to_owned()
-    } else {
-        join_names(&parts)
-    }
+    if parts.is_empty() { NOTHING.to_owned() } else { join_names(&parts) }
 }
 
 fn character_link(book: &VisionBook<'_>, page: usize, name: &str) -> String {
@@ -186,11 +157,7 @@ fn pair_cell(book: &VisionBook<'_>, page: usize, story: &Story, kind: &str) -> S
         .filter(|partner| partner.kind == kind)
         .map(|partner| link(&partner.title, &book.link_to_story(page, partner)))
         .collect();
-    if links.is_empty() {
-        NOT_YET_WRITTEN.to_owned()
-    } else {
-        join_names(&links)
-    }
+    if links.is_empty() { NOT_YET_WRITTEN.to_owned() } else { join_names(&links) }
 }
 
 fn people(book: &VisionBook<'_>, page: usize, names: &[String]) -> String {

@@ -1,0 +1,170 @@
+//! `vision-metanarrative`: `{{#story ID}}` and `{{#stories ...}}` expand into links to stories,
+//! generated from the metadata of every story in the book.
+//!
+//! - `{{#story ID}}` links the story by its title; `{{#story ID "text"}}` with the given text;
+//!   `{{#story ID#anchor}}` links a heading inside the story (checked against its headings).
+//! - `{{#stories topic=T character=C kind=K}}` lists every matching story in SUMMARY.md order
+//!   (filters combine with AND; `topic=a,b` means either), as a bullet list indented to nest
+//!   where the directive sits; with no match, a "🚧 no stories yet" line and a note.
+//! - `\{{#story ...}}` is left as written: markdown renders `\{` as `{`, so the directive
+//!   shows literally. Directives in code stay as they are.
+
+mod args;
+
+use mdbook_vision_core::diagnostics::{Diagnostic, suggestion};
+use mdbook_vision_core::generate::{escape_text, link};
+use mdbook_vision_core::markdown::Directive;
+use mdbook_vision_core::model::{CHARACTER, Page, Story, VisionBook};
+use mdbook_vision_core::run::Feature;
+use mdbook_vision_core::splice::Edits;
+
+use crate::args::{Filter, StoriesArgs, StoryArgs};
+
+/// What an empty `{{#stories}}` renders.
+pub const NO_STORIES_YET: &str = "🚧 no stories yet";
+
+/// The `vision-metanarrative` feature.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Metanarrative;
+
+impl Feature for Metanarrative {
+    fn name(&self) -> &'static str {
+        "vision-metanarrative"
+    }
+
+    fn edit_page(
+        &self,
+        book: &VisionBook<'_>,
+        page: usize,
+        edits: &mut Edits,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let the_page = &book.pages[page];
+        // An escaped directive is left as it is: `\{` already renders as `{` in markdown.
+        for directive in the_page.doc.directives(&["story", "stories"]).into_iter().filter(|d| !d.escaped) {
+            let expanded = if directive.name == "story" {
+                expand_story(book, page, &directive)
+            } else {
+                expand_stories(book, page, &directive, diagnostics)
+            };
+            match expanded {
+                Ok(text) => edits.replace(directive.range.clone(), text),
+                Err(diagnostic) => {
+                    diagnostics.push(diagnostic.at(the_page.location(directive.range.clone())))
+                }
+            }
+        }
+    }
+}
+
+/// `{{#story ID}}`, `{{#story ID "text"}}`, `{{#story ID#anchor}}`.
+fn expand_story(book: &VisionBook<'_>, page: usize, directive: &Directive<'_>) -> Result<String, Diagnostic> {
+    let args = StoryArgs::parse(directive.args)?;
+    let story = book.story(&args.id).ok_or_else(|| {
+        Diagnostic::error("unknown-story", format!("no story has the id `{}`", args.id))
+            .with_help(suggestion(&args.id, "story ids", book.stories.iter().map(|s| s.id.as_str())))
+    })?;
+    let text = args.text.as_deref().unwrap_or(&story.title);
+    let destination = match &args.anchor {
+        None => book.link_to_story(page, story),
+        Some(anchor) => {
+            check_anchor(&book.pages[story.page], story, anchor)?;
+            book.link(page, story.page, Some(anchor))
+        }
+    };
+    Ok(link(text, &destination))
+}
+
+/// An anchor must be the id of a heading in the story.
+fn check_anchor(page: &Page<'_>, story: &Story, anchor: &str) -> Result<(), Diagnostic> {
+    let ids: Vec<&str> = page
+        .doc
+        .headings
+        .iter()
+        .filter(|h| story.section.contains(&h.range.start))
+        .map(|h| h.id.as_str())
+        .collect();
+    if ids.contains(&anchor) {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        "unknown-anchor",
+        format!("story `{}` has no heading with the id `{anchor}`", story.id),
+    )
+    .with_help(suggestion(anchor, "heading ids", ids)))
+}
+
+/// `{{#stories topic=T character=C kind=K}}`.
+fn expand_stories(
+    book: &VisionBook<'_>,
+    page: usize,
+    directive: &Directive<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<String, Diagnostic> {
+    let args = StoriesArgs::parse(directive.args)?;
+    check_values(book, &args)?;
+    let doc = &book.pages[page].doc;
+    let le = doc.line_ending();
+    let prefix = doc.continuation_prefix(directive.range.start);
+    let on_own_line = doc.line_prefix(directive.range.start).chars().all(|c| c == '>' || c.is_whitespace());
+    let items: Vec<String> = book
+        .stories
+        .iter()
+        .filter(|story| matches(book, story, &args))
+        .map(|story| format!("- {}", link(&story.title, &book.link_to_story(page, story))))
+        .collect();
+    let lines = if items.is_empty() {
+        diagnostics.push(
+            Diagnostic::note(
+                "stories-empty",
+                format!("`{{{{#stories {}}}}}` matches no story", directive.args),
+            )
+            .at(book.pages[page].location(directive.range.clone()))
+            .with_help("the list reads \"🚧 no stories yet\" until a story declares what it filters on"),
+        );
+        vec![match book.how_to {
+            Some(how_to) => link(NO_STORIES_YET, &book.link(page, how_to, None)),
+            None => escape_text(NO_STORIES_YET),
+        }]
+    } else {
+        items
+    };
+    let list = lines.join(&format!("{le}{prefix}"));
+    Ok(if on_own_line { list } else { format!("{le}{prefix}{list}") })
+}
+
+/// Characters and kinds in filters must exist; topics are free.
+fn check_values(book: &VisionBook<'_>, args: &StoriesArgs) -> Result<(), Diagnostic> {
+    let kinds: Vec<String> = book.settings.kind_globs().into_iter().map(|(kind, _)| kind).collect();
+    for (filter, values) in &args.filters {
+        let known: Vec<&str> = match filter {
+            Filter::Character => book.cast.iter().map(|c| c.name.as_str()).collect(),
+            Filter::Kind => kinds.iter().map(String::as_str).collect(),
+            Filter::Topic => continue,
+        };
+        if let Some(unknown) = values.iter().find(|v| !known.contains(&v.as_str())) {
+            let what = filter.plural();
+            return Err(Diagnostic::error(
+                "unknown-filter-value",
+                format!("`{unknown}` is not one of the book's {what}"),
+            )
+            .with_help(suggestion(unknown, what, known)));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `story` passes every filter; without a `kind` filter, character pages are left out.
+fn matches(book: &VisionBook<'_>, story: &Story, args: &StoriesArgs) -> bool {
+    let any_of =
+        |values: &[String], candidates: &[&str]| values.iter().any(|v| candidates.contains(&v.as_str()));
+    let has_kind_filter = args.filters.iter().any(|(f, _)| *f == Filter::Kind);
+    if !has_kind_filter && story.kind == CHARACTER {
+        return false;
+    }
+    args.filters.iter().all(|(filter, values)| match filter {
+        Filter::Topic => any_of(values, &story.meta.topics.iter().map(String::as_str).collect::<Vec<_>>()),
+        Filter::Character => any_of(values, &book.characters_of(story)),
+        Filter::Kind => any_of(values, &[story.kind.as_str()]),
+    })
+}

@@ -1,0 +1,225 @@
+//! `vision-roadmap`: the status emoji of a roadmap, declared once in a legend, checked and
+//! explained.
+//!
+//! In the tables of roadmap pages, a status column's cell holding a legend word (`healthy`,
+//! `:healthy:`) becomes the status's emoji, and every status gets a hover title with its label
+//! and meaning when the book is rendered to HTML (other renderers get the plain emoji). A value
+//! that names no status is a warning. A date column's dates must be `YYYY-MM` or `YYYY-MM-DD`
+//! and, with `stale-after`, recent enough; a progress column's `3/6` or `50%` becomes a bar
+//! (`▰▰▰▱▱▱`) with the exact value as its title. `{{#roadmap-legend}}`, on any page, becomes
+//! the legend table. Only the changed cells are spliced; a cell holding markup (emphasis, a
+//! link, code, HTML) is checked but left as written, which is also how a second run recognises
+//! the cells the first one rendered.
+
+mod dates;
+mod legend;
+mod progress;
+mod tables;
+
+use mdbook_vision_core::config::Settings;
+use mdbook_vision_core::diagnostics::Diagnostic;
+use mdbook_vision_core::generate::{escape_attribute, escape_text};
+use mdbook_vision_core::markdown::Document;
+use mdbook_vision_core::model::{Page, ROADMAP, VisionBook};
+use mdbook_vision_core::run::Feature;
+use mdbook_vision_core::splice::Edits;
+
+use crate::legend::{Legend, Naming, title};
+use crate::tables::{Cell, Table, tables};
+
+/// The directive that renders the legend table: `{{#roadmap-legend}}`.
+pub const LEGEND_DIRECTIVE: &str = "roadmap-legend";
+
+/// The renderer that gets hover titles.
+const HTML: &str = "html";
+
+/// The `vision-roadmap` feature.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Roadmap;
+
+impl Feature for Roadmap {
+    fn name(&self) -> &'static str {
+        "vision-roadmap"
+    }
+
+    fn check_settings(&self, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
+        legend::check(&settings.roadmap_legend(), diagnostics);
+    }
+
+    fn edit_page(
+        &self,
+        book: &VisionBook<'_>,
+        page: usize,
+        edits: &mut Edits,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let page = &book.pages[page];
+        let legend = Legend::new(book.settings.roadmap_legend());
+        expand_legend_directives(&page.doc, &legend, edits);
+        if page.kind.as_deref() != Some(ROADMAP) {
+            return;
+        }
+        let roadmap = RoadmapPage { book, page, legend: &legend, html: book.renderer == HTML };
+        for table in tables(&page.doc) {
+            roadmap.edit_table(&table, edits, diagnostics);
+        }
+    }
+}
+
+/// Replaces each `{{#roadmap-legend}}` with the legend table. An escaped
+/// `\{{#roadmap-legend}}` is left as it is: markdown renders `\{` as `{`.
+fn expand_legend_directives(doc: &Document<'_>, legend: &Legend, edits: &mut Edits) {
+    for directive in doc.directives(&[LEGEND_DIRECTIVE]).into_iter().filter(|d| !d.escaped) {
+        let table = legend.table(doc.line_ending(), &doc.continuation_prefix(directive.range.start));
+        edits.replace(directive.range, table);
+    }
+}
+
+/// What a column of a roadmap table holds, from its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Status,
+    Date,
+    Progress,
+}
+
+/// The role of each column of a table whose header row is `header`.
+fn columns(settings: &Settings, doc: &Document<'_>, header: &[Cell]) -> Vec<Option<Column>> {
+    let roles = [
+        (Column::Status, settings.status_column_headers()),
+        (Column::Date, settings.date_column_headers()),
+        (Column::Progress, settings.progress_column_headers()),
+    ];
+    header
+        .iter()
+        .map(|cell| {
+            let text = cell.text(doc).trim().to_lowercase();
+            roles
+                .iter()
+                .find(|(_, headers)| headers.iter().any(|h| h.trim().to_lowercase() == text))
+                .map(|(role, _)| *role)
+        })
+        .collect()
+}
+
+/// A roadmap page being edited.
+struct RoadmapPage<'b, 'a> {
+    book: &'b VisionBook<'a>,
+    page: &'b Page<'a>,
+    legend: &'b Legend,
+    /// Whether the book is rendered to HTML, where statuses and bars get hover titles.
+    html: bool,
+}
+
+impl RoadmapPage<'_, '_> {
+    fn edit_table(&self, table: &Table, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
+        let columns = columns(&self.book.settings, &self.page.doc, &table.header);
+        for row in &table.rows {
+            for (cell, column) in row.iter().zip(&columns) {
+                if cell.is_empty() {
+                    continue;
+                }
+                match column {
+                    Some(Column::Status) => self.edit_status(cell, edits, diagnostics),
+                    Some(Column::Date) => self.check_date(cell, diagnostics),
+                    Some(Column::Progress) => self.edit_progress(cell, edits, diagnostics),
+                    None => {}
+                }
+            }
+        }
+    }
+
+    /// A legend word becomes its emoji; a status gets its hover title in HTML.
+    fn edit_status(&self, cell: &Cell, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
+        let doc = &self.page.doc;
+        let text = cell.text(doc);
+        let Some((entry, naming)) = self.legend.find(&text) else {
+            diagnostics.push(self.finding(
+                "roadmap-unknown-status",
+                format!("`{}` is not a status of the roadmap legend", text.trim()),
+                cell,
+                self.legend.help_for(&text),
+            ));
+            return;
+        };
+        let shown = match naming {
+            Naming::Emoji => doc.text[cell.range.clone()].to_owned(),
+            Naming::Word => escape_text(&entry.emoji),
+        };
+        let replacement = if self.html { with_title(&shown, &title(entry)) } else { shown };
+        self.replace_plain_cell(cell, replacement, edits);
+    }
+
+    /// A date must be one, not in the future, and with `stale-after`, recent enough.
+    fn check_date(&self, cell: &Cell, diagnostics: &mut Vec<Diagnostic>) {
+        let text = cell.text(&self.page.doc);
+        let text = text.trim();
+        let today = dates::day_of(self.book.now);
+        let finding = match dates::parse(text) {
+            Err(why) => ("roadmap-bad-date", format!("`{text}` is not a date"), why.to_owned()),
+            Ok(day) if day > today => (
+                "roadmap-bad-date",
+                format!("`{text}` is in the future"),
+                format!("the build's date is {}; `SOURCE_DATE_EPOCH` sets it", dates::format(today)),
+            ),
+            Ok(day) => match self.book.settings.stale_after {
+                Some(limit) if today - day > i64::from(limit) => (
+                    "roadmap-stale",
+                    format!(
+                        "`{text}` is {} days before the build, more than `stale-after` ({limit} days)",
+                        today - day
+                    ),
+                    "update the plan's status, then its date".to_owned(),
+                ),
+                _ => return,
+            },
+        };
+        let (code, message, help) = finding;
+        diagnostics.push(self.finding(code, message, cell, help));
+    }
+
+    /// `3/6` or `50%` becomes a bar; in HTML the exact value is its hover title, elsewhere it
+    /// follows the bar.
+    fn edit_progress(&self, cell: &Cell, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
+        let doc = &self.page.doc;
+        let parsed = match progress::parse(&cell.text(doc)) {
+            Ok(Some(parsed)) => parsed,
+            Ok(None) => return,
+            Err(message) => {
+                diagnostics.push(self.finding(
+                    "roadmap-bad-progress",
+                    message,
+                    cell,
+                    progress::HELP.to_owned(),
+                ));
+                return;
+            }
+        };
+        let progress = &parsed.progress;
+        let replacement = match (self.html, parsed.has_value) {
+            (true, true) => with_title(&progress.bar(), &progress.value()),
+            (true, false) => with_title(&doc.text[cell.range.clone()], &progress.value()),
+            (false, true) => format!("{} {}", progress.bar(), escape_text(&progress.value())),
+            (false, false) => return,
+        };
+        self.replace_plain_cell(cell, replacement, edits);
+    }
+
+    /// Replaces the content of `cell` when it holds text only and differs from `replacement`.
+    fn replace_plain_cell(&self, cell: &Cell, replacement: String, edits: &mut Edits) {
+        let doc = &self.page.doc;
+        if cell.is_plain(doc) && doc.text[cell.range.clone()] != replacement {
+            edits.replace(cell.range.clone(), replacement);
+        }
+    }
+
+    /// A warning about `cell`.
+    fn finding(&self, code: &'static str, message: String, cell: &Cell, help: String) -> Diagnostic {
+        Diagnostic::warning(code, message).at(self.page.location(cell.range.clone())).with_help(help)
+    }
+}
+
+/// `markdown` with a hover title: `<span title="...">markdown</span>`.
+fn with_title(markdown: &str, title: &str) -> String {
+    format!("<span title=\"{}\">{markdown}</span>", escape_attribute(title))
+}
