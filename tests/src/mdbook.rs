@@ -60,6 +60,18 @@ impl Build {
     }
 }
 
+/// A copy of the book at `book` in a temporary folder (without its rendered `book/`).
+pub fn copy_book(book: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary folder: {e}"));
+    copy_dir(book, dir.path());
+    dir
+}
+
+/// Builds the book in `dir` in place with mdBook `version`, the suite's binaries first on `PATH`.
+pub fn build_in_place(version: &str, dir: tempfile::TempDir) -> Build {
+    run_build(version, dir, &[])
+}
+
 /// Copies the book at `book` to a temporary folder and builds it with mdBook `version`,
 /// with the suite's binaries first on `PATH`, outside GitHub Actions.
 pub fn build(version: &str, book: &Path) -> Build {
@@ -68,8 +80,10 @@ pub fn build(version: &str, book: &Path) -> Build {
 
 /// [`build`], with extra environment variables.
 pub fn build_with_env(version: &str, book: &Path, env: &[(&str, &str)]) -> Build {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary folder: {e}"));
-    copy_dir(book, dir.path());
+    run_build(version, copy_book(book), env)
+}
+
+fn run_build(version: &str, dir: tempfile::TempDir, env: &[(&str, &str)]) -> Build {
     let _ = fs::remove_dir_all(dir.path().join("book"));
     let path = std::env::join_paths(
         std::iter::once(suite_bin_dir())

@@ -1,0 +1,281 @@
+//! `mdbook-vision`: the combined preprocessor and its command line (`check`, `new`,
+//! `install`, `supports`), run as the real binary on real books.
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use mdbook_vision_tests::html::{assert_links_resolve, main_content, pages};
+use mdbook_vision_tests::mdbook::{build_in_place, copy_book, suite_bin};
+use mdbook_vision_tests::request::VERSIONS;
+use mdbook_vision_tests::{fixture, workspace_root};
+
+fn vision(args: &[&str]) -> Output {
+    Command::new(suite_bin("mdbook-vision")).args(args).env_remove("GITHUB_ACTIONS").output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn example() -> String {
+    workspace_root().join("book-example").display().to_string()
+}
+
+#[test]
+fn check_exits_0_on_a_clean_book_and_1_on_errors() {
+    let clean = vision(&["check", &example()]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stderr));
+    assert!(!text(&clean.stderr).contains("warning["), "{}", text(&clean.stderr));
+
+    let broken = vision(&["check", &fixture("books/broken").display().to_string()]);
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = text(&broken.stderr);
+    assert!(
+        stderr.contains(
+            "error[unknown-character]: `Alna` is not in the cast\n  --> src/vision/status_quo/alan.md:4:13"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.trim_end().ends_with("mdbook-vision check: 2 errors"), "{stderr}");
+    assert!(broken.stdout.is_empty());
+}
+
+#[test]
+fn check_fails_on_warnings_only_when_asked() {
+    let book = fixture("books/faq-incomplete").display().to_string();
+    assert_eq!(vision(&["check", &book]).status.code(), Some(0));
+    assert_eq!(vision(&["check", &book, "--deny-warnings"]).status.code(), Some(1));
+}
+
+#[test]
+fn check_formats_json_and_github() {
+    let book = fixture("books/faq-incomplete").display().to_string();
+    let json = vision(&["check", &book, "--format", "json"]);
+    let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let findings = findings.as_array().unwrap();
+    assert_eq!(findings.len(), 5);
+    assert_eq!(findings[0]["code"], "faq-missing-question");
+    assert_eq!(findings[0]["path"], "src/status_quo/alan_trouble.md");
+    assert_eq!(findings[0]["line"], 10);
+
+    let github = vision(&["check", &book, "--format", "github"]);
+    let annotations = text(&github.stdout);
+    assert_eq!(annotations.lines().count(), 5, "{annotations}");
+    assert!(
+        annotations.starts_with(
+            "::warning file=src/status_quo/alan_trouble.md,line=10,col=1,title=faq-missing-question::"
+        ),
+        "{annotations}"
+    );
+    assert!(text(&github.stderr).contains("warning[faq-missing-question]"));
+}
+
+#[test]
+fn check_exits_2_when_the_book_cannot_be_loaded_and_creates_nothing() {
+    let dir = copy_book(&fixture("books/broken"));
+    let summary = dir.path().join("src/SUMMARY.md");
+    let mut text_of_summary = fs::read_to_string(&summary).unwrap();
+    text_of_summary.push_str("- [Missing](vision/status_quo/missing.md)\n");
+    fs::write(&summary, text_of_summary).unwrap();
+    let output = vision(&["check", &dir.path().display().to_string()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(stderr.starts_with("error[book-load]: "), "{stderr}");
+    assert!(stderr.contains("missing.md"), "{stderr}");
+    assert!(!dir.path().join("src/vision/status_quo/missing.md").exists(), "check never writes");
+    assert!(!dir.path().join("book").exists(), "check renders nothing");
+}
+
+/// Fills every empty FAQ answer of a page written by `new`.
+fn fill_answers(page: &Path) {
+    let text = fs::read_to_string(page).unwrap();
+    let filled: Vec<String> = text
+        .lines()
+        .map(|line| if line.starts_with("### ") { format!("{line}\n\nAn answer.") } else { line.to_owned() })
+        .collect();
+    fs::write(page, filled.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn new_pages_of_every_kind_pass_check_once_answered_and_appear_in_the_book() {
+    let dir = copy_book(&workspace_root().join("book-example"));
+    let book = dir.path().display().to_string();
+    let pages: &[(&[&str], &str, &str)] = &[
+        (
+            &["status-quo", "Barbara debugs a deadlock", "--character", "Barbara"],
+            "src/vision/status_quo/barbara_debugs_a_deadlock.md",
+            "vision/status_quo/barbara_debugs_a_deadlock.html",
+        ),
+        (
+            &[
+                "shiny-future",
+                "Barbara ships firmware",
+                "--character",
+                "Barbara",
+                "--pair",
+                "barbara_tries_embedded_runtime",
+            ],
+            "src/vision/shiny_future/barbara_ships_firmware.md",
+            "vision/shiny_future/barbara_ships_firmware.html",
+        ),
+        (
+            &["character", "Zed: the tester"],
+            "src/vision/characters/zed_the_tester.md",
+            "vision/characters/zed_the_tester.html",
+        ),
+        (&["design-doc", "Async drop"], "src/design_docs/async_drop.md", "design_docs/async_drop.html"),
+    ];
+    for (args, file, _) in pages {
+        let mut full = vec!["new"];
+        full.extend_from_slice(args);
+        full.extend_from_slice(&["--book", &book]);
+        let dry = vision(&[full.as_slice(), &["--dry-run"]].concat());
+        assert_eq!(dry.status.code(), Some(0), "{}", text(&dry.stderr));
+        assert!(!dir.path().join(file).exists(), "--dry-run writes nothing");
+        let output = vision(&full);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        assert!(dir.path().join(file).exists(), "{file}");
+        let again = vision(&full);
+        assert_eq!(again.status.code(), Some(1), "new never overwrites");
+        assert!(text(&again.stderr).contains("already exists"));
+        fill_answers(&dir.path().join(file));
+    }
+    let check = vision(&["check", &book, "--deny-warnings"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    let summary = fs::read_to_string(dir.path().join("src/SUMMARY.md")).unwrap();
+    assert!(summary.contains("        - [Barbara tries the embedded runtime](vision/status_quo/barbara_tries_embedded_runtime.md)\n        - [Barbara debugs a deadlock](vision/status_quo/barbara_debugs_a_deadlock.md)\n"), "{summary}");
+    let built = build_in_place("0.5.4", dir);
+    assert!(built.success, "{}", built.stderr);
+    for (_, _, html) in pages {
+        assert!(built.output().join(html).exists(), "{html}");
+    }
+    let future = built.page("vision/shiny_future/barbara_ships_firmware.html");
+    assert!(
+        future.contains("href=\"../status_quo/barbara_tries_embedded_runtime.html\""),
+        "the pair is linked"
+    );
+}
+
+#[test]
+fn new_refuses_unknown_kinds_characters_and_pairs() {
+    for (args, message) in [
+        (&["status-qou", "X"][..], "did you mean `status-quo`?"),
+        (&["status-quo", "X", "--character", "Alna"][..], "did you mean `Alan`?"),
+        (&["shiny-future", "X", "--pair", "nowhere"][..], "no story has the id `nowhere`"),
+    ] {
+        let output = vision(&[&["new"], args, &["--book", &example()]].concat());
+        assert_eq!(output.status.code(), Some(1));
+        assert!(text(&output.stderr).contains(message), "{}", text(&output.stderr));
+    }
+}
+
+#[test]
+fn install_adds_the_table_once_keeping_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let book_toml = dir.path().join("book.toml");
+    let original =
+        "# The example's book.toml\n[book]\ntitle = \"Mine\"  # keep this comment\n\n[output.html]\n";
+    fs::write(&book_toml, original).unwrap();
+    let first = vision(&["install", &dir.path().display().to_string()]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let installed = fs::read_to_string(&book_toml).unwrap();
+    assert!(installed.starts_with(original), "{installed}");
+    assert!(installed.contains("[preprocessor.vision]"), "{installed}");
+    let second = vision(&["install", &dir.path().display().to_string()]);
+    assert_eq!(second.status.code(), Some(0));
+    assert!(text(&second.stderr).contains("already"));
+    assert_eq!(fs::read_to_string(&book_toml).unwrap(), installed, "running twice changes nothing");
+
+    // The README's quick start: install, then mdbook build.
+    fs::create_dir_all(dir.path().join("src/characters")).unwrap();
+    fs::write(
+        dir.path().join("src/SUMMARY.md"),
+        "# Summary\n\n- [Alan](characters/alan.md)\n- [Story](status_quo/alan.md)\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("src/characters/alan.md"), "# Alan: a developer\n").unwrap();
+    fs::create_dir_all(dir.path().join("src/status_quo")).unwrap();
+    fs::write(dir.path().join("src/status_quo/alan.md"), "# Alan\n\n```story\ncharacter = \"Alan\"\n```\n")
+        .unwrap();
+    for version in VERSIONS {
+        let built = build_in_place(version, copy_book(dir.path()));
+        assert!(built.success, "{}", built.stderr);
+        assert!(built.page("status_quo/alan.html").contains("<th>Character</th>"), "{version}");
+    }
+}
+
+#[test]
+fn supports_and_help() {
+    assert_eq!(vision(&["supports", "html"]).status.code(), Some(0));
+    let help = vision(&["--help"]);
+    for command in ["check", "new", "install", "supports"] {
+        assert!(text(&help.stdout).contains(command), "{command}");
+    }
+    assert!(text(&vision(&["--version"]).stdout).starts_with("mdbook-vision "));
+}
+
+/// The example book with the five standalone tables replaced by `[preprocessor.vision]`.
+fn combined_copy() -> tempfile::TempDir {
+    let dir = copy_book(&workspace_root().join("book-example"));
+    let book_toml = dir.path().join("book.toml");
+    let standalone = fs::read_to_string(&book_toml).unwrap();
+    let combined: String = standalone
+        .lines()
+        .filter(|l| !l.starts_with("[preprocessor.vision-"))
+        .map(|l| format!("{l}\n"))
+        .collect::<String>()
+        .replacen("[output.html]", "[preprocessor.vision]\n\n[output.html]", 1);
+    fs::write(&book_toml, combined).unwrap();
+    dir
+}
+
+#[test]
+fn the_combined_preprocessor_renders_the_same_book_as_the_five() {
+    for version in VERSIONS {
+        let five = build_in_place(version, copy_book(&workspace_root().join("book-example")));
+        let one = build_in_place(version, combined_copy());
+        assert!(five.success && one.success, "{}\n{}", five.stderr, one.stderr);
+        assert!(one.stderr.contains("mdbook-vision: 1 note"), "{}", one.stderr);
+        let pages = pages(&five.output());
+        assert!(pages.len() > 20);
+        for page in pages {
+            assert_eq!(main_content(&one.page(&page)), main_content(&five.page(&page)), "{version}: {page}");
+        }
+        assert_links_resolve(&one.output(), &format!("combined, mdBook {version}"));
+    }
+}
+
+#[test]
+fn a_feature_of_the_combined_preprocessor_can_be_turned_off() {
+    let dir = combined_copy();
+    let book_toml = dir.path().join("book.toml");
+    let text_of_toml = fs::read_to_string(&book_toml)
+        .unwrap()
+        .replace("[preprocessor.vision]", "[preprocessor.vision]\nstories = false");
+    fs::write(&book_toml, text_of_toml).unwrap();
+    let built = build_in_place("0.5.4", dir);
+    assert!(built.success, "{}", built.stderr);
+    let page = built.page("vision/status_quo/alan_has_trouble_getting_started.html");
+    assert!(page.contains("language-story"), "the story block is left as a code block");
+}
+
+/// The GitHub Actions workflow a user copies runs the commands these tests run.
+#[test]
+fn the_workflow_runs_the_tested_commands() {
+    let workflow =
+        fs::read_to_string(workspace_root().join("book-example/.github/workflows/vision-doc.yml")).unwrap();
+    let commands: Vec<&str> =
+        workflow.lines().filter_map(|l| l.trim().strip_prefix("run: ").or(Some(l.trim()))).collect();
+    for tested in [
+        "mdbook-vision check --format github",
+        "mdbook build",
+        "command -v mdbook || cargo install mdbook --version 0.5.4 --locked",
+    ] {
+        assert!(commands.contains(&tested), "the workflow should run `{tested}`");
+    }
+    let readme = fs::read_to_string(workspace_root().join("README.md")).unwrap();
+    assert!(readme.contains(workflow.trim()), "the README shows the workflow file as it is");
+}
