@@ -279,3 +279,40 @@ fn the_workflow_runs_the_tested_commands() {
     let readme = fs::read_to_string(workspace_root().join("README.md")).unwrap();
     assert!(readme.contains(workflow.trim()), "the README shows the workflow file as it is");
 }
+
+/// The example book with its five standalone tables chained by `after` in the reverse of
+/// mdBook's default (alphabetical) order.
+fn reversed_copy() -> tempfile::TempDir {
+    let dir = copy_book(&workspace_root().join("book-example"));
+    let book_toml = dir.path().join("book.toml");
+    let chain = [
+        ("[preprocessor.vision-stories]", "after = [\"vision-faq\", \"links\", \"index\"]"),
+        ("[preprocessor.vision-faq]", "after = [\"vision-characters\"]"),
+        ("[preprocessor.vision-characters]", "after = [\"vision-roadmap\"]"),
+        ("[preprocessor.vision-roadmap]", "after = [\"vision-metanarrative\"]"),
+        ("[preprocessor.vision-metanarrative]", "after = [\"links\", \"index\"]"),
+    ];
+    let mut text_of_toml = fs::read_to_string(&book_toml).unwrap();
+    for (table, after) in chain {
+        assert!(text_of_toml.contains(table), "{table}");
+        text_of_toml = text_of_toml.replacen(table, &format!("{table}\n{after}"), 1);
+    }
+    fs::write(&book_toml, text_of_toml).unwrap();
+    dir
+}
+
+#[test]
+fn the_five_preprocessors_in_another_order_render_the_same_book() {
+    for version in VERSIONS {
+        let default_order = build_in_place(version, copy_book(&workspace_root().join("book-example")));
+        let reversed = build_in_place(version, reversed_copy());
+        assert!(default_order.success && reversed.success, "{}\n{}", default_order.stderr, reversed.stderr);
+        for page in pages(&default_order.output()) {
+            assert_eq!(
+                main_content(&reversed.page(&page)),
+                main_content(&default_order.page(&page)),
+                "{version}: {page}"
+            );
+        }
+    }
+}
