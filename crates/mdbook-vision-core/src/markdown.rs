@@ -209,7 +209,7 @@ impl<'a> Document<'a> {
             }
         }
         let mut holes: Vec<Range<usize>> =
-            self.directives(SUITE_DIRECTIVES).into_iter().map(|d| d.range).collect();
+            self.directives_and_escapes(SUITE_DIRECTIVES).into_iter().map(|d| d.range).collect();
         holes.extend(self.story_tables());
         holes.sort_by_key(|h| h.start);
         prose.into_iter().flat_map(|range| subtract(range, &holes)).collect()
@@ -308,8 +308,15 @@ pub struct Directive<'a> {
 }
 
 impl<'a> Document<'a> {
-    /// The directives named `names` in the chapter, outside code and raw HTML, in order.
+    /// The directives named `names` in the chapter, outside code and raw HTML, in order, for
+    /// a feature to expand. Escaped ones (`\{{#story x}}`) are not among them: they are left as
+    /// written, since markdown renders `\{` as `{`.
     pub fn directives(&self, names: &[&str]) -> Vec<Directive<'a>> {
+        self.directives_and_escapes(names).into_iter().filter(|d| !d.escaped).collect()
+    }
+
+    /// The directives named `names`, escaped ones included.
+    pub fn directives_and_escapes(&self, names: &[&str]) -> Vec<Directive<'a>> {
         let excluded: Vec<Range<usize>> = self
             .events
             .iter()
@@ -683,8 +690,11 @@ mod tests {
     fn directives_are_found_outside_code_and_html() {
         let text = "See {{#story alan}} and \\{{#story grace}}.\n\n`{{#story code}}` <b title=\"{{#story html}}\">\n\n```\n{{#story fenced}}\n```\n\n- {{#stories topic=learning kind=status-quo}}\n{{#include x.md}}\n";
         let document = Document::parse(text, flavor(true));
-        let found: Vec<(&str, &str, bool)> =
-            document.directives(&["story", "stories"]).iter().map(|d| (d.name, d.args, d.escaped)).collect();
+        let found: Vec<(&str, &str, bool)> = document
+            .directives_and_escapes(&["story", "stories"])
+            .iter()
+            .map(|d| (d.name, d.args, d.escaped))
+            .collect();
         assert_eq!(
             found,
             [
@@ -693,7 +703,8 @@ mod tests {
                 ("stories", "topic=learning kind=status-quo", false)
             ]
         );
-        let escaped = &document.directives(&["story"])[1];
+        assert_eq!(document.directives(&["story"]).len(), 1, "escaped directives are left alone");
+        let escaped = &document.directives_and_escapes(&["story"])[1];
         assert_eq!(&text[escaped.range.clone()], "\\{{#story grace}}");
     }
 

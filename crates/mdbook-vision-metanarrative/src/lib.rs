@@ -40,8 +40,7 @@ impl Feature for Metanarrative {
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         let the_page = &book.pages[page];
-        // An escaped directive is left as it is: `\{` already renders as `{` in markdown.
-        for directive in the_page.doc.directives(&["story", "stories"]).into_iter().filter(|d| !d.escaped) {
+        for directive in the_page.doc.directives(&["story", "stories"]) {
             let expanded = if directive.name == "story" {
                 expand_story(book, page, &directive)
             } else {

@@ -69,7 +69,7 @@ impl Feature for Roadmap {
 /// Replaces each `{{#roadmap-legend}}` with the legend table. An escaped
 /// `\{{#roadmap-legend}}` is left as it is: markdown renders `\{` as `{`.
 fn expand_legend_directives(doc: &Document<'_>, legend: &Legend, edits: &mut Edits) {
-    for directive in doc.directives(&[LEGEND_DIRECTIVE]).into_iter().filter(|d| !d.escaped) {
+    for directive in doc.directives(&[LEGEND_DIRECTIVE]) {
         let table = legend.table(doc.line_ending(), &doc.continuation_prefix(directive.range.start));
         edits.replace(directive.range, table);
     }
