@@ -72,7 +72,10 @@ impl Location {
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let source_line = text[line_start..line_end].trim_end_matches('\r');
-        let end = floor_char_boundary(text, range.end.clamp(start, line_start + source_line.len()));
+        // A range that starts on the line ending is shown at the end of the line.
+        let line_last = line_start + source_line.len();
+        let start = start.min(line_last);
+        let end = floor_char_boundary(text, range.end.max(start).min(line_last));
         let line = text[..line_start].matches('\n').count() + 1;
         let column = text[line_start..start].chars().count() + 1;
         Location {
@@ -377,6 +380,16 @@ mod tests {
         assert!(rendered.contains("\n   |             ^^^^^^\n"), "{rendered}");
         assert!(rendered.contains("\n 3 | character = \"Alna\""), "{rendered}");
         assert!(rendered.ends_with("\n   = help: did you mean `Alan`?"), "{rendered}");
+    }
+
+    #[test]
+    fn a_range_on_a_crlf_line_ending_is_shown_at_the_end_of_its_line() {
+        let text = "id = \r\n```\r\n";
+        for at in [5, 6] {
+            let span = Location::in_text("x.md", text, at..at + 1).span.unwrap();
+            assert_eq!((span.line, span.column, span.source_line.as_str()), (1, 6, "id = "));
+            assert_eq!(span.highlight, 5..5);
+        }
     }
 
     #[test]

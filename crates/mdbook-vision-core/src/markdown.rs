@@ -336,11 +336,15 @@ impl<'a> Document<'a> {
             let name_len =
                 text[from..].find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).unwrap_or(0);
             let name = &text[from..from + name_len];
-            let Some(close) = text[from..].find("}}").map(|i| from + i) else {
+            // As in mdBook, the arguments hold no `}`: the first one must close the directive.
+            let Some(close) = text[from..].find('}').map(|i| from + i) else {
                 break;
             };
             let args = &text[from + name_len..close];
-            if !names.contains(&name) || args.contains("{{") || excluded.iter().any(|r| r.contains(&at)) {
+            let closed = text[close..].starts_with("}}");
+            let in_excluded = |offset: usize| excluded.iter().any(|r| r.contains(&offset));
+            let spans_blocks = args.contains("{{") || args.contains("\n\n") || args.contains("\r\n\r\n");
+            if !closed || !names.contains(&name) || spans_blocks || in_excluded(at) || in_excluded(close) {
                 continue;
             }
             let escaped = text[..at].ends_with('\\');
@@ -704,6 +708,9 @@ mod tests {
             ]
         );
         assert_eq!(document.directives(&["story"]).len(), 1, "escaped directives are left alone");
+        let unclosed =
+            Document::parse("{{#roadmap-legend\n\ntext\n\n```\nif x { y() }}\n```\n", flavor(true));
+        assert!(unclosed.directives(&["roadmap-legend"]).is_empty());
         let escaped = &document.directives_and_escapes(&["story"])[1];
         assert_eq!(&text[escaped.range.clone()], "\\{{#story grace}}");
     }

@@ -303,7 +303,8 @@ impl<'a> VisionBook<'a> {
             match part {
                 "" | "." => {}
                 ".." => {
-                    parts.pop();
+                    // Above `src` there are no pages.
+                    parts.pop()?;
                 }
                 part => parts.push(part),
             }
@@ -348,7 +349,7 @@ impl<'a> VisionBook<'a> {
         let mut cast = Vec::new();
         for (index, page) in self.pages.iter().enumerate() {
             let is_cast_page = page.source.file().is_some_and(|f| globs.is_match(f));
-            if is_cast_page && !page.is_index {
+            if is_cast_page && !page.not_a_story {
                 cast.extend(characters_of(index, page));
             }
         }
@@ -375,12 +376,14 @@ impl<'a> VisionBook<'a> {
         for (index, page) in self.pages.iter().enumerate() {
             let declared = declarations(page, known_kinds, diagnostics);
             let several = declared.len() > 1;
+            let has_blocks =
+                !declared.is_empty() || page.doc.fenced_blocks.iter().any(|b| b.language() == STORY_BLOCK);
             for (meta, declaration) in declared {
                 if let Some(story) = self.declared_story(index, several, meta, declaration, diagnostics) {
                     stories.push(story);
                 }
             }
-            if !stories.iter().any(|s| s.page == index) {
+            if !has_blocks {
                 stories.extend(self.implicit_story(index));
             }
         }
@@ -697,14 +700,25 @@ pub fn section_of(doc: &Document<'_>, heading: &Heading) -> Range<usize> {
 }
 
 /// The characters a cast page declares: one per `Name: description` heading at the
-/// shallowest level that has such headings, or the page itself, named by its file stem.
+/// shallowest level that has such headings (several of them, or the page's title), or the
+/// page itself, named by its file stem.
 fn characters_of(index: usize, page: &Page<'_>) -> Vec<Character> {
     let named: Vec<(&Heading, String)> =
         page.doc.headings.iter().filter_map(|h| character_name(&h.title).map(|n| (h, n))).collect();
+    let by_stem = || vec![Character { name: name_from_stem(page.stem()), page: index, anchor: None }];
     let Some(level) = named.iter().map(|(h, _)| h.level).min() else {
-        return vec![Character { name: name_from_stem(page.stem()), page: index, anchor: None }];
+        return by_stem();
     };
     let named: Vec<_> = named.into_iter().filter(|(h, _)| h.level == level).collect();
+    // One `Name:` subheading under a title of another form (`## Background: ...` on a page
+    // titled `# Alan`) is a section of that page, not its character.
+    let is_title =
+        |heading: &Heading| page.doc.first_heading().is_some_and(|first| first.range == heading.range);
+    if let [(heading, _)] = named.as_slice()
+        && !is_title(heading)
+    {
+        return by_stem();
+    }
     let several = named.len() > 1;
     named
         .into_iter()

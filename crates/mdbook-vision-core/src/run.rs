@@ -7,6 +7,8 @@
 
 use std::io::{Read as _, Write as _};
 
+use anyhow::Context as _;
+
 use crate::config::{self, Settings};
 use crate::diagnostics::{Diagnostic, Diagnostics, WarningPolicy};
 use crate::markdown::Flavor;
@@ -138,16 +140,15 @@ fn process(
     let mut book = VisionBook::build(&chapters, settings, flavor, &src_dir, findings);
     book.renderer = request.renderer().to_owned();
     book.now = env.now;
-    if has_errors(findings) {
-        return Ok(Vec::new());
-    }
+    // Features run even when the model has errors, so every finding is reported at once; the
+    // book is then not answered.
     let mut contents = Vec::with_capacity(book.pages.len());
     for (index, page) in book.pages.iter().enumerate() {
         let mut edits = Edits::new();
         for feature in features {
             feature.edit_page(&book, index, &mut edits, findings);
         }
-        contents.push(edits.apply(page.doc.text)?);
+        contents.push(edits.apply(page.doc.text).with_context(|| format!("editing {}", page.display_path))?);
     }
     if has_errors(findings) {
         return Ok(Vec::new());
@@ -172,7 +173,21 @@ pub fn main(tool: &str, features: &[&dyn Feature]) -> ! {
             exit_code: 1,
         }
     } else {
-        run_cli(tool, &args, &stdin, &Environment::from_process(), features)
+        // A bug must still end in a diagnostic and nothing on stdout, not in a panic message.
+        std::panic::set_hook(Box::new(|_| {}));
+        let run = || run_cli(tool, &args, &stdin, &Environment::from_process(), features);
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown failure");
+            Outcome {
+                stdout: Vec::new(),
+                stderr: format!("error[internal]: {tool} failed on this book ({what}); please report it\n"),
+                exit_code: 1,
+            }
+        })
     };
     let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
     let mut stdout = std::io::stdout().lock();

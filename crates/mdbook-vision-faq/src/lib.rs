@@ -237,11 +237,13 @@ fn has_notice(doc: &Document<'_>, section: Range<usize>) -> bool {
     events_in(doc, section).iter().any(|(e, _)| matches!(e, Event::Html(h) if h.starts_with(NOTICE_MARKER)))
 }
 
-/// The events whose ranges start within `section`.
+/// The events from the first that starts within `section` to the last that does. (Not a
+/// binary search: an element's end event carries its start offset, so offsets are not sorted.)
 fn events_in<'d, 'a>(doc: &'d Document<'a>, section: Range<usize>) -> &'d [(Event<'a>, Range<usize>)] {
-    let start = doc.events.partition_point(|(_, r)| r.start < section.start);
-    let end = doc.events.partition_point(|(_, r)| r.start < section.end);
-    &doc.events[start..end.max(start)]
+    let inside = |(_, range): &(Event<'a>, Range<usize>)| section.contains(&range.start);
+    let Some(start) = doc.events.iter().position(inside) else { return &[] };
+    let end = doc.events.iter().rposition(inside).map_or(start, |end| end + 1);
+    &doc.events[start..end]
 }
 
 /// The FAQ of `section`: after a heading that names it, up to the next heading of the same or
