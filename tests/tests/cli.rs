@@ -129,6 +129,7 @@ fn new_pages_of_every_kind_pass_check_once_answered_and_appear_in_the_book() {
             "vision/characters/zed_the_tester.html",
         ),
         (&["design-doc", "Async drop"], "src/design_docs/async_drop.md", "design_docs/async_drop.html"),
+        (&["roadmap", "Q3 plan"], "src/vision/q3_plan.md", "vision/q3_plan.html"),
     ];
     for (args, file, _) in pages {
         let mut full = vec!["new"];

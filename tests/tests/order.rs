@@ -34,7 +34,9 @@ fn passes(version: &str, items: &[Item], config: &Value, order: &[usize]) -> Vec
 }
 
 fn assert_order_free(book: &std::path::Path) {
-    let (items, config) = load_book(book).unwrap();
+    let (items, mut config) = load_book(book).unwrap();
+    // With the FAQ notices on too: names in them must not be linked by a later pass.
+    config["preprocessor"]["vision-faq"]["render-missing"] = serde_json::json!(true);
     let flat: Vec<Item> = chapter_contents(&request("0.5.4", &items, config.clone())[1])
         .iter()
         .map(|(path, content)| chapter(path, content))

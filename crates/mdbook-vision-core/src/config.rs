@@ -35,8 +35,8 @@ pub const DEFAULT_KINDS: &[(&str, &[&str])] = &[
     ("roadmap", &["**/roadmap.md", "**/roadmap/**"]),
 ];
 
-/// Pages that are never stories, whatever their kind: templates (index pages, `README.md`,
-/// `index.md` and chapters with sub-chapters, are never stories either).
+/// Pages that are never stories, whatever their kind: templates. (Index pages, that is
+/// `README.md`, `index.md` and chapters with sub-chapters, are never stories either.)
 pub const DEFAULT_NOT_STORIES: &[&str] = &["**/template.md", "**/templates/**"];
 
 /// Where the cast is discovered when it is not configured.
@@ -150,20 +150,26 @@ pub enum QuestionRule {
     /// Just the wording.
     Question(String),
     /// The wording and its aliases.
-    WithAliases {
-        /// The wording.
-        question: String,
-        /// Other wordings that satisfy the rule.
-        #[serde(default)]
-        aliases: Vec<String>,
-    },
+    WithAliases(QuestionWithAliases),
+}
+
+/// `{ question = "...", aliases = ["..."] }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionWithAliases {
+    /// The wording.
+    pub question: String,
+    /// Other wordings that satisfy the rule.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 impl QuestionRule {
     /// The required wording.
     pub fn question(&self) -> &str {
         match self {
-            QuestionRule::Question(question) | QuestionRule::WithAliases { question, .. } => question,
+            QuestionRule::Question(question)
+            | QuestionRule::WithAliases(QuestionWithAliases { question, .. }) => question,
         }
     }
 
@@ -171,7 +177,7 @@ impl QuestionRule {
     pub fn wordings(&self) -> Vec<&str> {
         match self {
             QuestionRule::Question(question) => vec![question],
-            QuestionRule::WithAliases { question, aliases } => {
+            QuestionRule::WithAliases(QuestionWithAliases { question, aliases }) => {
                 std::iter::once(question.as_str()).chain(aliases.iter().map(String::as_str)).collect()
             }
         }
@@ -296,6 +302,31 @@ impl Settings {
         }
     }
 
+    /// The names of the kinds of page, defaults first.
+    pub fn kind_names(&self) -> Vec<String> {
+        self.kind_globs().into_iter().map(|(kind, _)| kind).collect()
+    }
+
+    /// An error for each of `keys` of the setting `setting` that is not a kind of page.
+    pub fn check_kind_keys<'k>(
+        &self,
+        setting: &str,
+        keys: impl IntoIterator<Item = &'k String>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let kinds = self.kind_names();
+        for key in keys.into_iter().filter(|k| !kinds.contains(k)) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "unknown-kind",
+                    format!("`{setting}` names `{key}`, which is not a kind of page"),
+                )
+                .at(Location::file("book.toml"))
+                .with_help(suggestion(key, "kinds", kinds.iter().map(String::as_str))),
+            );
+        }
+    }
+
     /// The kinds of page with their globs: defaults, overridden or extended by `kinds`.
     pub fn kind_globs(&self) -> Vec<(String, Vec<String>)> {
         let mut kinds: Vec<(String, Vec<String>)> = DEFAULT_KINDS
@@ -330,9 +361,11 @@ impl Settings {
             DEFAULT_REQUIRED_QUESTIONS.iter().find(|(k, _)| *k == kind).map_or(&[][..], |(_, rules)| *rules);
         defaults
             .iter()
-            .map(|(question, aliases)| QuestionRule::WithAliases {
-                question: (*question).to_owned(),
-                aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+            .map(|(question, aliases)| {
+                QuestionRule::WithAliases(QuestionWithAliases {
+                    question: (*question).to_owned(),
+                    aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+                })
             })
             .collect()
     }

@@ -254,16 +254,6 @@ impl Severity {
     }
 }
 
-/// Whether warnings fail the build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum WarningPolicy {
-    /// Warnings are reported; the build goes on.
-    #[default]
-    Warn,
-    /// Warnings are reported and the build fails, after everything has been reported.
-    Deny,
-}
-
 /// The findings of one run, in the order they were made.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
@@ -286,18 +276,18 @@ impl Diagnostics {
         self.items.iter()
     }
 
-    /// Whether any finding is at `level`.
+    /// How many findings are at `level`.
     pub fn count(&self, level: Level) -> usize {
         self.items.iter().filter(|d| d.level == level).count()
     }
 
-    /// Whether the findings stop the build under `policy`.
-    pub fn fail(&self, policy: WarningPolicy) -> bool {
-        self.count(Level::Error) > 0 || (policy == WarningPolicy::Deny && self.count(Level::Warning) > 0)
+    /// Whether the findings stop the build: any error, or any warning when warnings are denied.
+    pub fn fail(&self, warnings: Severity) -> bool {
+        self.count(Level::Error) > 0 || (warnings == Severity::Deny && self.count(Level::Warning) > 0)
     }
 
     /// Renders every finding, then the summary line, then (when `github` is set) one workflow
-    /// annotation per error or warning. `tool` names the program in the summary line.
+    /// annotation per finding (notes as notices). `tool` names the program in the summary line.
     pub fn render(&self, tool: &str, github: bool) -> String {
         let mut out = String::new();
         for diagnostic in &self.items {
@@ -419,8 +409,8 @@ mod tests {
     fn deny_policy_fails_on_warnings_only_when_asked() {
         let mut diagnostics = Diagnostics::new();
         diagnostics.push(Diagnostic::warning("w", "w"));
-        assert!(!diagnostics.fail(WarningPolicy::Warn));
-        assert!(diagnostics.fail(WarningPolicy::Deny));
+        assert!(!diagnostics.fail(Severity::Warn));
+        assert!(diagnostics.fail(Severity::Deny));
         assert_eq!(diagnostics.summary("t").as_deref(), Some("t: 1 warning"));
     }
 

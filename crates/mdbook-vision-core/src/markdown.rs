@@ -210,28 +210,31 @@ impl<'a> Document<'a> {
         }
         let mut holes: Vec<Range<usize>> =
             self.directives_and_escapes(SUITE_DIRECTIVES).into_iter().map(|d| d.range).collect();
-        holes.extend(self.story_tables());
+        holes.extend(self.generated_blocks());
         holes.sort_by_key(|h| h.start);
         prose.into_iter().flat_map(|range| subtract(range, &holes)).collect()
     }
 
-    /// The tables rendered from story blocks: each table right after a story marker comment.
-    pub fn story_tables(&self) -> Vec<Range<usize>> {
-        let mut tables = Vec::new();
+    /// The blocks the suite generated: each block right after one of its marker comments (the
+    /// table made from a story block, the notice listing missing FAQ questions). Other features
+    /// leave them alone, so their result does not depend on the order they run in.
+    pub fn generated_blocks(&self) -> Vec<Range<usize>> {
+        let mut blocks = Vec::new();
         let mut after_marker = false;
         for (event, range) in &self.events {
             match event {
-                Event::Html(html) if html.starts_with(crate::model::STORY_MARKER) => after_marker = true,
-                Event::Start(Tag::Table(_)) if after_marker => {
-                    tables.push(range.clone());
-                    after_marker = false;
+                Event::Html(html) if crate::model::GENERATED_MARKERS.iter().any(|m| html.starts_with(m)) => {
+                    after_marker = true;
                 }
                 Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
-                Event::Start(_) => after_marker = false,
+                Event::Start(_) if after_marker => {
+                    blocks.push(range.clone());
+                    after_marker = false;
+                }
                 _ => {}
             }
         }
-        tables
+        blocks
     }
 
     /// Where `word` is mentioned as a whole word in `ranges` of the text: not inside a longer
@@ -354,6 +357,11 @@ impl<'a> Document<'a> {
         }
         found
     }
+}
+
+/// A link reference label as CommonMark matches labels: case-folded, spaces collapsed.
+pub fn normalize_label(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// The directives of the suite.

@@ -11,13 +11,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use pulldown_cmark::Event;
+use pulldown_cmark::{Event, LinkType, Tag};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{DEFAULT_HOW_TO_FILE, Settings};
 use crate::diagnostics::{Diagnostic, Location, suggestion};
-use crate::markdown::{Document, FencedBlock, Flavor, Heading, heading_id_05};
-use crate::protocol::ChapterSource;
+use crate::markdown::{Document, FencedBlock, Flavor, Heading, heading_id_05, normalize_label};
+use crate::protocol::{ChapterSource, Request};
 
 /// The info string of a story metadata block.
 pub const STORY_BLOCK: &str = "story";
@@ -25,6 +25,12 @@ pub const STORY_BLOCK: &str = "story";
 /// How a rendered story table announces the metadata it was made from:
 /// `<!-- vision-story {json} -->`.
 pub const STORY_MARKER: &str = "<!-- vision-story ";
+
+/// Starts the notice `vision-faq` renders with `render-missing`.
+pub const NOTICE_MARKER: &str = "<!-- vision-faq-notice -->";
+
+/// The comments that mark a block the suite generated.
+pub const GENERATED_MARKERS: &[&str] = &[STORY_MARKER, NOTICE_MARKER];
 
 /// The kind of status quo stories.
 pub const STATUS_QUO: &str = "status-quo";
@@ -75,11 +81,21 @@ pub struct StoryMeta {
 impl StoryMeta {
     /// The ids this story declares as its pair, for its kind.
     pub fn declared_pairs(&self, kind: &str) -> &[String] {
-        match kind {
-            STATUS_QUO => &self.shiny_future,
-            SHINY_FUTURE => &self.status_quo,
-            _ => &[],
+        match pair_key(kind) {
+            Some("shiny-future") => &self.shiny_future,
+            Some(_) => &self.status_quo,
+            None => &[],
         }
+    }
+}
+
+/// The story-block key that names the pair of a story of `kind`: `shiny-future` on a status
+/// quo story, `status-quo` on a shiny future one; other kinds have no pair.
+pub fn pair_key(kind: &str) -> Option<&'static str> {
+    match kind {
+        STATUS_QUO => Some("shiny-future"),
+        SHINY_FUTURE => Some("status-quo"),
+        _ => None,
     }
 }
 
@@ -120,6 +136,27 @@ pub struct Story {
     pub meta: StoryMeta,
     /// Its block, if it has one.
     pub declaration: Option<Declaration>,
+    /// The characters it is about: those its block names, else the cast members its text
+    /// (headings included) mentions or links to.
+    pub characters: Vec<String>,
+}
+
+/// A link on a page that leads to a cast member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharacterLink<'b> {
+    /// The whole link in the source (`[the dev][Alan]`).
+    pub range: Range<usize>,
+    /// The character.
+    pub character: &'b Character,
+    /// When the link is broken: the stale destination its definition gives, or empty when the
+    /// definition is missing.
+    pub broken: Option<String>,
+    /// Its reference label, for a reference link.
+    pub label: String,
+}
+
+fn is_reference(link_type: LinkType) -> bool {
+    matches!(link_type, LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut)
 }
 
 /// A member of the cast.
@@ -214,7 +251,25 @@ impl<'a> VisionBook<'a> {
         book.how_to = book.find_how_to(diagnostics);
         book.cast = book.find_cast(diagnostics);
         book.stories = book.find_stories(&kinds.known, diagnostics);
+        let characters: Vec<Vec<String>> = book.stories.iter().map(|s| book.characters_of(s)).collect();
+        for (story, characters) in book.stories.iter_mut().zip(characters) {
+            story.characters = characters;
+        }
         book.check_stories(diagnostics);
+        book
+    }
+
+    /// Builds the model of `chapters`, the chapters of `request`, with `settings`: parsed as
+    /// the mdBook that sent the request parses them, for its renderer.
+    pub fn from_request(
+        request: &Request,
+        chapters: &'a [ChapterSource],
+        settings: Settings,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Self {
+        let flavor = Flavor::new(request.mdbook_version(), request.config());
+        let mut book = VisionBook::build(chapters, settings, flavor, request.src_dir(), diagnostics);
+        book.renderer = request.renderer().to_owned();
         book
     }
 
@@ -263,24 +318,97 @@ impl<'a> VisionBook<'a> {
         self.link(from, character.page, character.anchor.as_deref())
     }
 
-    /// The characters a story is about: those its block names, else the cast members its
-    /// text (headings included) mentions, in the order of the cast.
-    pub fn characters_of<'s>(&'s self, story: &'s Story) -> Vec<&'s str> {
+    /// The characters `story` is about: those its block names, else the cast members its text
+    /// (headings included) mentions or links to, in the order of the cast. A character page's
+    /// own character is not among them.
+    fn characters_of(&self, story: &Story) -> Vec<String> {
         if !story.meta.character.is_empty() {
-            return story.meta.character.iter().map(String::as_str).collect();
+            return story.meta.character.clone();
         }
         let doc = &self.pages[story.page].doc;
-        let prose: Vec<Range<usize>> = doc
-            .prose(true)
-            .into_iter()
-            .filter(|r| r.start >= story.section.start && r.end <= story.section.end)
-            .collect();
+        let in_story = |r: &Range<usize>| story.section.contains(&r.start);
+        let prose: Vec<Range<usize>> = doc.prose(true).into_iter().filter(in_story).collect();
+        let linked = self.character_links(story.page);
         self.cast
             .iter()
             .filter(|c| !(c.page == story.page && story.kind == CHARACTER))
-            .filter(|c| !doc.mentions(&prose, &c.name).is_empty())
-            .map(|c| c.name.as_str())
+            .filter(|c| {
+                !doc.mentions(&prose, &c.name).is_empty()
+                    || linked.iter().any(|link| std::ptr::eq(link.character, *c) && in_story(&link.range))
+            })
+            .map(|c| c.name.clone())
             .collect()
+    }
+
+    /// The cast member a link reference label names (`[Alan]`), matched as labels are.
+    pub fn character_named(&self, label: &str) -> Option<&Character> {
+        let label = normalize_label(label);
+        self.cast.iter().find(|c| normalize_label(&c.name) == label)
+    }
+
+    /// The links on `page` that lead to a character, outside blocks the suite generated: by
+    /// their destination (page and anchor), or as a reference link whose label names a cast
+    /// member, its definition missing, stale or sound.
+    pub fn character_links(&self, page: usize) -> Vec<CharacterLink<'_>> {
+        let doc = &self.pages[page].doc;
+        let generated = doc.generated_blocks();
+        let mut links: Vec<CharacterLink<'_>> = doc
+            .events
+            .iter()
+            .filter(|(_, range)| !generated.iter().any(|g| g.contains(&range.start)))
+            .filter_map(|(event, range)| {
+                let Event::Start(Tag::Link { link_type, dest_url, id, .. }) = event else { return None };
+                let by_label = is_reference(*link_type).then(|| self.character_named(id)).flatten();
+                let character = by_label.or_else(|| self.character_at(page, dest_url))?;
+                let stale = is_relative_path(dest_url) && self.page_at(page, dest_url).is_none();
+                Some(CharacterLink {
+                    range: range.clone(),
+                    character,
+                    broken: stale.then(|| dest_url.to_string()),
+                    label: id.to_string(),
+                })
+            })
+            .collect();
+        links.extend(self.broken_character_references(page));
+        links.sort_by_key(|l| l.range.start);
+        links
+    }
+
+    /// Reference links to cast members whose definition is missing, where a link can be: not
+    /// an image (`![Alan]`), not inside another link, not inside a directive.
+    fn broken_character_references(&self, page: usize) -> Vec<CharacterLink<'_>> {
+        let doc = &self.pages[page].doc;
+        let mut taken: Vec<Range<usize>> = doc
+            .events
+            .iter()
+            .filter(|(e, _)| matches!(e, Event::Start(Tag::Link { .. } | Tag::Image { .. })))
+            .map(|(_, r)| r.clone())
+            .collect();
+        taken.extend(
+            doc.directives_and_escapes(crate::markdown::SUITE_DIRECTIVES).into_iter().map(|d| d.range),
+        );
+        doc.broken_references
+            .iter()
+            .filter(|b| {
+                !doc.text[..b.range.start].ends_with('!') && !doc.text[b.range.clone()].starts_with('!')
+            })
+            .filter(|b| !taken.iter().any(|t| t.start <= b.range.start && b.range.end <= t.end))
+            .filter_map(|b| {
+                Some(CharacterLink {
+                    range: b.range.clone(),
+                    character: self.character_named(&b.label)?,
+                    broken: Some(String::new()),
+                    label: b.label.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// The cast member whose page (and section) a link destination written on `page` leads to.
+    fn character_at(&self, page: usize, destination: &str) -> Option<&Character> {
+        let target = self.page_at(page, destination)?;
+        let anchor = destination.split_once('#').map(|(_, anchor)| anchor);
+        self.cast.iter().find(|c| c.page == target && (c.anchor.is_none() || c.anchor.as_deref() == anchor))
     }
 
     /// The page a link destination written on page `from` leads to, if it is a page of the
@@ -432,6 +560,7 @@ impl<'a> VisionBook<'a> {
                 section,
                 meta,
                 declaration: Some(declaration),
+                characters: Vec::new(),
             });
         }
         let id = meta.id.clone().unwrap_or_else(|| page.stem().to_owned());
@@ -444,6 +573,7 @@ impl<'a> VisionBook<'a> {
             section: 0..page.doc.text.len(),
             meta,
             declaration: Some(declaration),
+            characters: Vec::new(),
         })
     }
 
@@ -463,6 +593,7 @@ impl<'a> VisionBook<'a> {
             section: 0..page.doc.text.len(),
             meta: StoryMeta::default(),
             declaration: None,
+            characters: Vec::new(),
         })
     }
 
@@ -513,11 +644,7 @@ impl<'a> VisionBook<'a> {
         let Some(declaration) = &story.declaration else {
             return;
         };
-        let key = match story.kind.as_str() {
-            STATUS_QUO => "shiny-future",
-            SHINY_FUTURE => "status-quo",
-            _ => return,
-        };
+        let Some(key) = pair_key(&story.kind) else { return };
         let location = || self.pages[story.page].location(declaration.value_range(key));
         for id in story.meta.declared_pairs(&story.kind) {
             let Some(other) = self.story(id) else {

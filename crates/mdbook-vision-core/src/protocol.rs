@@ -108,6 +108,11 @@ impl Request {
         self.context.get("renderer").and_then(Value::as_str).unwrap_or_default()
     }
 
+    /// The book's source folder (`book.src`, `src` by default), relative to its root.
+    pub fn src_dir(&self) -> &str {
+        self.config().pointer("/book/src").and_then(Value::as_str).unwrap_or("src")
+    }
+
     /// The book's configuration (book.toml, with `MDBOOK_*` overrides applied by mdBook).
     pub fn config(&self) -> &Value {
         self.context.get("config").unwrap_or(&Value::Null)

@@ -10,8 +10,7 @@ use std::io::{Read as _, Write as _};
 use anyhow::Context as _;
 
 use crate::config::{self, Settings};
-use crate::diagnostics::{Diagnostic, Diagnostics, WarningPolicy};
-use crate::markdown::Flavor;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::VisionBook;
 use crate::protocol::Request;
 use crate::splice::Edits;
@@ -115,7 +114,7 @@ pub fn analyze(input: &[u8], env: &Environment, features: &[&dyn Feature]) -> (O
     });
     let mut diagnostics = Diagnostics::new();
     diagnostics.extend(findings);
-    let failed = diagnostics.fail(WarningPolicy::Warn) || book.is_empty();
+    let failed = diagnostics.fail(Severity::Warn) || book.is_empty();
     (if failed { None } else { Some(book) }, diagnostics)
 }
 
@@ -134,11 +133,8 @@ fn process(
     if has_errors(findings) {
         return Ok(Vec::new());
     }
-    let src_dir = request.config().pointer("/book/src").and_then(|v| v.as_str()).unwrap_or("src").to_owned();
-    let flavor = Flavor::new(request.mdbook_version(), request.config());
     let chapters = request.chapters();
-    let mut book = VisionBook::build(&chapters, settings, flavor, &src_dir, findings);
-    book.renderer = request.renderer().to_owned();
+    let mut book = VisionBook::from_request(&request, &chapters, settings, findings);
     book.now = env.now;
     // Features run even when the model has errors, so every finding is reported at once; the
     // book is then not answered.

@@ -39,16 +39,6 @@ impl Edits {
         self.replace(offset..offset, text);
     }
 
-    /// Whether nothing is to be replaced.
-    pub fn is_empty(&self) -> bool {
-        self.splices.is_empty()
-    }
-
-    /// Adds every replacement of `other`.
-    pub fn extend(&mut self, other: Edits) {
-        self.splices.extend(other.splices);
-    }
-
     /// The text with every replacement made, or `None` when there is nothing to replace.
     ///
     /// Fails when two replacements overlap or a range does not fall on character boundaries

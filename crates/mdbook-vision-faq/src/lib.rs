@@ -11,11 +11,11 @@ mod matching;
 
 use std::ops::Range;
 
-use mdbook_vision_core::config::QuestionRule;
+use mdbook_vision_core::config::{QuestionRule, Settings};
 use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::generate::escape_text;
 use mdbook_vision_core::markdown::{Document, end_of, plain_text, text_as_written};
-use mdbook_vision_core::model::{CHARACTER, VisionBook, build_globs, section_of};
+use mdbook_vision_core::model::{CHARACTER, NOTICE_MARKER, VisionBook, build_globs, section_of};
 use mdbook_vision_core::run::Feature;
 use mdbook_vision_core::splice::Edits;
 use pulldown_cmark::{Event, Tag, TagEnd};
@@ -24,9 +24,6 @@ use crate::matching::{NEAR, Pattern, normalize};
 
 /// The words that mark the FAQ section.
 pub const FAQ_TITLE: &str = "frequently asked questions";
-
-/// Starts the notice rendered with `render-missing`, so a second run leaves it alone.
-pub const NOTICE_MARKER: &str = "<!-- vision-faq-notice -->";
 
 /// Answers that are only placeholders.
 const PLACEHOLDERS: &[&str] = &["", "xxx", "todo", "tbd"];
@@ -40,6 +37,11 @@ impl Feature for Faq {
         "vision-faq"
     }
 
+    fn check_settings(&self, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
+        build_globs(&settings.faq_exclude, "faq-exclude", diagnostics);
+        settings.check_kind_keys("required-questions", settings.required_questions.keys(), diagnostics);
+    }
+
     fn edit_page(
         &self,
         book: &VisionBook<'_>,
@@ -48,7 +50,8 @@ impl Feature for Faq {
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         let file = book.pages[page].source.file().unwrap_or_default();
-        if build_globs(&book.settings.faq_exclude, "faq-exclude", diagnostics).is_match(file) {
+        // `check_settings` reported bad globs once.
+        if build_globs(&book.settings.faq_exclude, "faq-exclude", &mut Vec::new()).is_match(file) {
             return;
         }
         for subject in subjects(book, page) {
@@ -60,6 +63,15 @@ impl Feature for Faq {
     }
 }
 
+/// Where the line of a heading that ends at `end` ends, after its line ending.
+fn heading_end(text: &str, end: usize) -> usize {
+    match text[end..].find('\n') {
+        Some(_) if text[..end].ends_with('\n') => end,
+        Some(newline) => end + newline + 1,
+        None => text.len(),
+    }
+}
+
 /// Something whose FAQ is checked: a story, or a cast member without a story block.
 struct Subject {
     page: usize,
@@ -68,6 +80,17 @@ struct Subject {
     characters: Vec<String>,
     /// The bytes of the chapter it covers.
     section: Range<usize>,
+}
+
+impl Subject {
+    /// What the subject is called in messages.
+    fn noun(&self) -> &'static str {
+        match self.kind.as_str() {
+            CHARACTER => "character",
+            "design-doc" => "design doc",
+            _ => "story",
+        }
+    }
 }
 
 fn subjects(book: &VisionBook<'_>, page: usize) -> Vec<Subject> {
@@ -82,7 +105,7 @@ fn subjects(book: &VisionBook<'_>, page: usize) -> Vec<Subject> {
                     .map(|c| c.name.clone())
                     .collect()
             } else {
-                book.characters_of(story).into_iter().map(str::to_owned).collect()
+                story.characters.clone()
             };
             Subject { page, kind: story.kind.clone(), characters, section: story.section.clone() }
         })
@@ -110,9 +133,12 @@ struct Question {
 
 /// A FAQ section: where it is announced, and its questions.
 struct FaqSection {
+    /// Its heading, or its `<summary>` line.
     title: Range<usize>,
+    /// Where a notice goes: after its heading, or before its `<details>` block.
+    notice_at: usize,
+    /// Its questions.
     questions: Vec<Question>,
-    has_notice: bool,
 }
 
 fn check_subject(
@@ -134,16 +160,17 @@ fn check_subject(
             .find(|h| h.range.start >= subject.section.start)
             .map_or(0..0, |h| h.range.clone());
         diagnostics.push(
-            Diagnostic::new(level, "faq-missing", "this story has no \"Frequently Asked Questions\" section")
-                .at(page.location(at))
-                .with_help(format!("add a FAQ section answering: {}", expected.join(" / "))),
+            Diagnostic::new(
+                level,
+                "faq-missing",
+                format!("this {} has no \"Frequently Asked Questions\" section", subject.noun()),
+            )
+            .at(page.location(at))
+            .with_help(format!("add a FAQ section answering: {}", expected.join(" / "))),
         );
         if book.settings.render_missing && !has_notice(doc, subject.section.clone()) {
-            let mut notice = notice(doc, "This story has no FAQ section. Required questions", &expected);
-            if subject.section.end == doc.text.len() {
-                notice.truncate(notice.len() - doc.line_ending().len());
-            }
-            edits.insert(subject.section.end, notice);
+            let title = format!("This {} has no FAQ section. Required questions", subject.noun());
+            edits.insert(subject.section.end, notice(doc, subject.section.end, "", &title, &expected));
         }
         return;
     };
@@ -209,12 +236,10 @@ fn check_subject(
             );
         }
     }
-    if book.settings.render_missing && !missing.is_empty() && !faq.has_notice {
-        let mut notice = notice(doc, "This FAQ is missing required questions", &missing);
-        if !doc.text[..faq.title.end].ends_with('\n') {
-            notice.insert_str(0, doc.line_ending());
-        }
-        edits.insert(faq.title.end, notice);
+    if book.settings.render_missing && !missing.is_empty() && !has_notice(doc, subject.section.clone()) {
+        let prefix = doc.continuation_prefix(faq.title.start);
+        let title = "This FAQ is missing required questions";
+        edits.insert(faq.notice_at, notice(doc, faq.notice_at, &prefix, title, &missing));
     }
 }
 
@@ -226,11 +251,26 @@ fn wording_for(rule: &str, characters: &[String]) -> String {
     }
 }
 
-/// The notice `render-missing` adds: a marker line, then a block quote listing `items`.
-fn notice(doc: &Document<'_>, title: &str, items: &[String]) -> String {
+/// The notice `render-missing` inserts at `at`: a marker line, then a block quote listing
+/// `items`, as blocks of their own in the container whose lines start with `prefix`. At the
+/// start of a line it goes between blank lines; after a line's container markers it ends by
+/// restoring them for the text that was there.
+fn notice(doc: &Document<'_>, at: usize, prefix: &str, title: &str, items: &[String]) -> String {
     let le = doc.line_ending();
+    let blank = prefix.trim_end();
     let list: Vec<String> = items.iter().map(|item| escape_text(item)).collect();
-    format!("{le}{NOTICE_MARKER}{le}> ⚠️ **{}:** {}{le}{le}", escape_text(title), list.join(" · "))
+    let body = format!("{NOTICE_MARKER}{le}{prefix}> ⚠️ **{}:** {}", escape_text(title), list.join(" · "));
+    let text = &doc.text[..at];
+    if at == doc.text.len() {
+        let ending = if text.is_empty() || text.ends_with('\n') { "" } else { le };
+        format!("{ending}{blank}{le}{prefix}{body}{le}")
+    } else if text.is_empty() || text.ends_with('\n') {
+        let after_blank_line = text.ends_with(&format!("{le}{blank}{le}")) || text == format!("{blank}{le}");
+        let opening = if after_blank_line { String::new() } else { format!("{blank}{le}") };
+        format!("{opening}{prefix}{body}{le}{blank}{le}")
+    } else {
+        format!("{body}{le}{blank}{le}{prefix}")
+    }
 }
 
 fn has_notice(doc: &Document<'_>, section: Range<usize>) -> bool {
@@ -262,16 +302,23 @@ fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection> {
                     .iter()
                     .position(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: l, .. }) if l <= level))
                     .map_or(events.len(), |p| body_start + p);
-                return Some(read_faq(doc, range.clone(), &events[body_start..body_end]));
+                let notice_at = heading_end(doc.text, range.end);
+                return Some(read_faq(doc, range.clone(), notice_at, &events[body_start..body_end]));
             }
-            Event::Html(html) if html.contains("<summary") && html.to_lowercase().contains(FAQ_TITLE) => {
+            Event::Html(html)
+                if html.to_lowercase().contains("<summary") && html.to_lowercase().contains(FAQ_TITLE) =>
+            {
                 let body_start = index + 1;
                 let body_end = events[body_start..]
                     .iter()
                     .position(|(e, _)| matches!(e, Event::Html(h) if h.contains("</details>")))
                     .map_or(events.len(), |p| body_start + p);
                 let title = range.start..range.start + html.trim_end().len();
-                return Some(read_faq(doc, title, &events[body_start..body_end]));
+                let block_start = events[..index]
+                    .iter()
+                    .rposition(|(e, _)| matches!(e, Event::Start(Tag::HtmlBlock)))
+                    .map_or(range.start, |i| events[i].1.start);
+                return Some(read_faq(doc, title, block_start, &events[body_start..body_end]));
             }
             _ => {}
         }
@@ -281,8 +328,12 @@ fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection> {
 
 /// The questions of a FAQ body: its headings when it has any, else its bold list items and
 /// bold paragraphs that ask something.
-fn read_faq(doc: &Document<'_>, title: Range<usize>, body: &[(Event<'_>, Range<usize>)]) -> FaqSection {
-    let has_notice = body.iter().any(|(e, _)| matches!(e, Event::Html(h) if h.starts_with(NOTICE_MARKER)));
+fn read_faq(
+    doc: &Document<'_>,
+    title: Range<usize>,
+    notice_at: usize,
+    body: &[(Event<'_>, Range<usize>)],
+) -> FaqSection {
     let heading_starts: Vec<usize> = body
         .iter()
         .enumerate()
@@ -306,7 +357,7 @@ fn read_faq(doc: &Document<'_>, title: Range<usize>, body: &[(Event<'_>, Range<u
             })
             .collect()
     };
-    FaqSection { title, questions, has_notice }
+    FaqSection { title, notice_at, questions }
 }
 
 /// Top-level list items that start with bold text, and top-level paragraphs whose leading bold

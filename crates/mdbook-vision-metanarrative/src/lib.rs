@@ -105,11 +105,12 @@ fn expand_stories(
     let doc = &book.pages[page].doc;
     let le = doc.line_ending();
     let prefix = doc.continuation_prefix(directive.range.start);
-    let on_own_line = doc.line_prefix(directive.range.start).chars().all(|c| c == '>' || c.is_whitespace());
+    // Only container markers before it (`> `, `- `): the list can start right there.
+    let on_own_line = prefix.len() == doc.line_prefix(directive.range.start).len();
     let items: Vec<String> = book
         .stories
         .iter()
-        .filter(|story| matches(book, story, &args))
+        .filter(|story| matches(story, &args))
         .map(|story| format!("- {}", link(&story.title, &book.link_to_story(page, story))))
         .collect();
     let lines = if items.is_empty() {
@@ -134,7 +135,7 @@ fn expand_stories(
 
 /// Characters and kinds in filters must exist; topics are free.
 fn check_values(book: &VisionBook<'_>, args: &StoriesArgs) -> Result<(), Diagnostic> {
-    let kinds: Vec<String> = book.settings.kind_globs().into_iter().map(|(kind, _)| kind).collect();
+    let kinds = book.settings.kind_names();
     for (filter, values) in &args.filters {
         let known: Vec<&str> = match filter {
             Filter::Character => book.cast.iter().map(|c| c.name.as_str()).collect(),
@@ -154,7 +155,7 @@ fn check_values(book: &VisionBook<'_>, args: &StoriesArgs) -> Result<(), Diagnos
 }
 
 /// Whether `story` passes every filter; without a `kind` filter, character pages are left out.
-fn matches(book: &VisionBook<'_>, story: &Story, args: &StoriesArgs) -> bool {
+fn matches(story: &Story, args: &StoriesArgs) -> bool {
     let any_of =
         |values: &[String], candidates: &[&str]| values.iter().any(|v| candidates.contains(&v.as_str()));
     let has_kind_filter = args.filters.iter().any(|(f, _)| *f == Filter::Kind);
@@ -163,7 +164,7 @@ fn matches(book: &VisionBook<'_>, story: &Story, args: &StoriesArgs) -> bool {
     }
     args.filters.iter().all(|(filter, values)| match filter {
         Filter::Topic => any_of(values, &story.meta.topics.iter().map(String::as_str).collect::<Vec<_>>()),
-        Filter::Character => any_of(values, &book.characters_of(story)),
+        Filter::Character => any_of(values, &story.characters.iter().map(String::as_str).collect::<Vec<_>>()),
         Filter::Kind => any_of(values, &[story.kind.as_str()]),
     })
 }

@@ -42,13 +42,16 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// Every table of `doc`, wherever it is (list items and block quotes included).
+/// Every table of `doc`, wherever it is (list items and block quotes included), except the
+/// tables the suite generated from story blocks.
 pub fn tables(doc: &Document<'_>) -> Vec<Table> {
     let events = &doc.events;
+    let generated = doc.generated_blocks();
     let mut found = Vec::new();
     let mut index = 0;
     while index < events.len() {
-        if matches!(events[index].0, Event::Start(Tag::Table(_))) {
+        let (event, range) = &events[index];
+        if matches!(event, Event::Start(Tag::Table(_))) && !generated.contains(range) {
             let end = end_of(events, index);
             found.push(read_table(doc, index + 1..end));
             index = end;

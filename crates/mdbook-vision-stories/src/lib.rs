@@ -70,6 +70,16 @@ impl Feature for Stories {
                 );
             }
         }
+        settings.check_kind_keys("columns", settings.columns.keys(), diagnostics);
+        for (kind, columns) in &settings.columns {
+            if columns.is_empty() {
+                diagnostics.push(
+                    Diagnostic::error("bad-setting", format!("`columns.{kind}` lists no field"))
+                        .at(Location::file("book.toml"))
+                        .with_help("give at least one field, e.g. `[\"assigned-to\"]`"),
+                );
+            }
+        }
     }
 
     fn edit_page(&self, book: &VisionBook<'_>, page: usize, edits: &mut Edits, _: &mut Vec<Diagnostic>) {
@@ -84,14 +94,26 @@ impl Feature for Stories {
             let headers: Vec<String> =
                 columns.iter().map(|c| escape_text(&header(&book.settings, c))).collect();
             let cells: Vec<String> = columns.iter().map(|c| cell(book, page, story, c)).collect();
-            let replacement = format!(
+            let mut replacement = format!(
                 "{}{line_ending}{prefix}{}",
                 model::marker(&resolved_meta(story)),
                 table(&headers, &[cells], line_ending, &prefix)
             );
+            // A table goes on until a blank line: keep a line that followed the block out of it.
+            if next_line_has_text(doc.text, declaration.range.end) {
+                replacement.push_str(&format!("{line_ending}{}", prefix.trim_end()));
+            }
             edits.replace(declaration.range.clone(), replacement);
         }
     }
+}
+
+/// Whether the line after the one that ends at `end` holds text (not only container markers).
+fn next_line_has_text(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    let Some(newline) = rest.find('\n') else { return false };
+    let next = rest[newline + 1..].lines().next().unwrap_or_default();
+    next.chars().any(|c| c != '>' && !c.is_whitespace())
 }
 
 /// The metadata as declared, with the id and kind the model settled on.

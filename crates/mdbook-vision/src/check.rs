@@ -7,7 +7,7 @@ use mdbook_driver::MDBook;
 use mdbook_driver::builtin_preprocessors::{IndexPreprocessor, LinkPreprocessor};
 use mdbook_driver::config::Config;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-use mdbook_vision_core::diagnostics::{Diagnostic, Diagnostics, Location, WarningPolicy};
+use mdbook_vision_core::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use mdbook_vision_core::run::{Environment, analyze};
 
 /// How `check` prints its findings.
@@ -38,16 +38,16 @@ pub fn check(root: &Path, format: Format, deny_warnings: bool) -> Report {
         Ok(request) => {
             let environment = Environment { github_actions: false, ..Environment::from_process() };
             let (_, diagnostics) = analyze(&request, &environment, &crate::features());
-            let policy = if deny_warnings { WarningPolicy::Deny } else { WarningPolicy::Warn };
+            let policy = if deny_warnings { Severity::Deny } else { Severity::Warn };
             let code = i32::from(diagnostics.fail(policy));
             (diagnostics, code)
         }
-        Err(error) => {
+        Err(LoadError { file, error }) => {
             let mut diagnostics = Diagnostics::new();
             diagnostics.push(
                 Diagnostic::error("book-load", format!("{error:#}"))
-                    .at(Location::file(root.join("book.toml").display().to_string()))
-                    .with_help("mdBook cannot load this book either; fix the file named above"),
+                    .at(Location::file(file))
+                    .with_help("mdBook cannot load this book either"),
             );
             (diagnostics, 2)
         }
@@ -73,14 +73,39 @@ fn render(diagnostics: &Diagnostics, format: Format, exit_code: i32) -> Report {
     Report { stdout, stderr, exit_code }
 }
 
+/// Why a book could not be loaded, and the file (relative to the book root) at fault.
+#[derive(Debug)]
+pub struct LoadError {
+    /// `book.toml`, or the book's SUMMARY.md.
+    pub file: String,
+    /// What went wrong.
+    pub error: anyhow::Error,
+}
+
+impl From<LoadError> for anyhow::Error {
+    fn from(load: LoadError) -> Self {
+        load.error.context(format!("cannot load the book ({})", load.file))
+    }
+}
+
 /// The `[context, book]` request mdBook would send a preprocessor of the book in `root`:
 /// book.toml with `MDBOOK_*` overrides, SUMMARY.md, and `{{#include}}` expanded. Nothing is
 /// written: a chapter missing on disk is an error, not a new file.
-pub fn load(root: &Path) -> Result<Vec<u8>> {
+pub fn load(root: &Path) -> Result<Vec<u8>, LoadError> {
+    let config = read_config(root).map_err(|error| LoadError { file: "book.toml".to_owned(), error })?;
+    let summary = Path::new(&config.book.src).join("SUMMARY.md").display().to_string();
+    load_with(root, config).map_err(|error| LoadError { file: summary, error })
+}
+
+fn read_config(root: &Path) -> Result<Config> {
     let config_file = root.join("book.toml");
     let mut config = if config_file.exists() { Config::from_disk(&config_file)? } else { Config::default() };
     config.update_from_env()?;
     config.build.create_missing = false;
+    Ok(config)
+}
+
+fn load_with(root: &Path, config: Config) -> Result<Vec<u8>> {
     let use_defaults = config.build.use_default_preprocessors;
     let book = MDBook::load_with_config(root, config)
         .with_context(|| format!("cannot load the book in {}", root.display()))?;

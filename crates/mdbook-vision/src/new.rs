@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use mdbook_vision_core::config;
 use mdbook_vision_core::diagnostics::suggestion;
-use mdbook_vision_core::markdown::{Flavor, line_ending};
-use mdbook_vision_core::model::{CHARACTER, SHINY_FUTURE, STATUS_QUO, VisionBook};
+use mdbook_vision_core::markdown::line_ending;
+use mdbook_vision_core::model::{CHARACTER, VisionBook, build_globs, pair_key};
 use mdbook_vision_core::protocol::Request;
 
 /// What to create.
@@ -44,10 +44,9 @@ pub fn plan(root: &Path, new: &NewPage) -> Result<Plan> {
     let request_json = crate::check::load(root)?;
     let request = Request::parse(&request_json, &mut Vec::new())?;
     let settings = config::read(request.config(), &mut Vec::new());
-    let src = request.config().pointer("/book/src").and_then(|v| v.as_str()).unwrap_or("src").to_owned();
+    let src = request.src_dir().to_owned();
     let chapters = request.chapters();
-    let flavor = Flavor::new(request.mdbook_version(), request.config());
-    let book = VisionBook::build(&chapters, settings, flavor, &src, &mut Vec::new());
+    let book = VisionBook::from_request(&request, &chapters, settings, &mut Vec::new());
     check_request(&book, new)?;
 
     let last_of_kind =
@@ -72,7 +71,14 @@ pub fn plan(root: &Path, new: &NewPage) -> Result<Plan> {
     let after = last_of_kind.and_then(|p| p.source.source_path.clone());
     let (summary_content, summary_line) =
         add_to_summary(&summary_text, after.as_deref(), &new.title, &relative);
-    Ok(Plan { page, content: template(&book, new), summary, summary_content, summary_line })
+    let path_decides_kind = book
+        .settings
+        .kind_globs()
+        .into_iter()
+        .find(|(kind, _)| *kind == new.kind)
+        .is_some_and(|(_, globs)| build_globs(&globs, "kinds", &mut Vec::new()).is_match(&relative));
+    let content = template(&book, new, path_decides_kind);
+    Ok(Plan { page, content, summary, summary_content, summary_line })
 }
 
 /// Writes the page and SUMMARY.md as planned.
@@ -87,7 +93,7 @@ pub fn write(root: &Path, plan: &Plan) -> Result<()> {
 }
 
 fn check_request(book: &VisionBook<'_>, new: &NewPage) -> Result<()> {
-    let kinds: Vec<String> = book.settings.kind_globs().into_iter().map(|(kind, _)| kind).collect();
+    let kinds = book.settings.kind_names();
     if !kinds.contains(&new.kind) {
         bail!(
             "`{}` is not a kind of page of this book: {}",
@@ -118,14 +124,6 @@ fn check_request(book: &VisionBook<'_>, new: &NewPage) -> Result<()> {
     Ok(())
 }
 
-fn pair_key(kind: &str) -> Option<&'static str> {
-    match kind {
-        STATUS_QUO => Some("shiny-future"),
-        SHINY_FUTURE => Some("status-quo"),
-        _ => None,
-    }
-}
-
 /// The folder a kind's first glob names (`**/status_quo/**` is `status_quo`), for a book
 /// that has no page of that kind yet.
 fn default_folder(book: &VisionBook<'_>, kind: &str) -> String {
@@ -149,11 +147,16 @@ fn file_stem(title: &str) -> String {
 }
 
 /// The page: title, story block, a place for the text, and the kind's required questions.
-fn template(book: &VisionBook<'_>, new: &NewPage) -> String {
+/// `path_decides_kind`: whether the page's path matches its kind's globs; when it does not, the
+/// block says the kind.
+fn template(book: &VisionBook<'_>, new: &NewPage, path_decides_kind: bool) -> String {
     let character = new.character.clone().or_else(|| {
         (new.kind == CHARACTER).then(|| new.title.split(':').next().unwrap_or_default().trim().to_owned())
     });
     let mut block = Vec::new();
+    if !path_decides_kind {
+        block.push(format!("kind = {}", toml_string(&new.kind)));
+    }
     match (&character, new.kind.as_str()) {
         (_, CHARACTER) => block.push("status = \"draft\"".to_owned()),
         (Some(name), _) => block.push(format!("character = {}", toml_string(name))),
@@ -204,7 +207,11 @@ fn add_to_summary(summary: &str, after: Option<&str>, title: &str, path: &str) -
                 (index + 1..end).rev().find(|&i| !lines[i].trim().is_empty()).map_or(index + 1, |i| i + 1);
             (end, indent.to_owned())
         }
-        None => (lines.len(), String::new()),
+        // Before the suffix chapters: after the last line of the numbered list.
+        None => {
+            let last_item = lines.iter().rposition(|l| list_marker(l));
+            (last_item.map_or(lines.len(), |i| i + 1), String::new())
+        }
     };
     let added = format!("{indent}- [{}]({path})", title.replace(['[', ']'], ""));
     let mut out: String = lines[..insert_at].concat();
@@ -215,6 +222,11 @@ fn add_to_summary(summary: &str, after: Option<&str>, title: &str, path: &str) -
     out.push_str(le);
     out.push_str(&lines[insert_at..].concat());
     (out, added)
+}
+
+fn list_marker(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with("- ") || line.starts_with("* ")
 }
 
 fn indentation(line: &str) -> &str {
@@ -242,5 +254,8 @@ mod tests {
         );
         let (text, _) = add_to_summary("# Summary\n\n- [A](a.md)", None, "New", "new.md");
         assert_eq!(text, "# Summary\n\n- [A](a.md)\n- [New](new.md)\n");
+        let (text, _) =
+            add_to_summary("- [A](a.md)\n    - [B](b.md)\n\n---\n\n[Thanks](t.md)\n", None, "New", "new.md");
+        assert_eq!(text, "- [A](a.md)\n    - [B](b.md)\n- [New](new.md)\n\n---\n\n[Thanks](t.md)\n");
     }
 }
