@@ -305,13 +305,11 @@ fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection> {
                 let notice_at = heading_end(doc.text, range.end);
                 return Some(read_faq(doc, range.clone(), notice_at, &events[body_start..body_end]));
             }
-            Event::Html(html)
-                if html.to_lowercase().contains("<summary") && html.to_lowercase().contains(FAQ_TITLE) =>
-            {
+            Event::Html(html) if summary_names_faq(html, &events[index + 1..]) => {
                 let body_start = index + 1;
                 let body_end = events[body_start..]
                     .iter()
-                    .position(|(e, _)| matches!(e, Event::Html(h) if h.contains("</details>")))
+                    .position(|(e, _)| matches!(e, Event::Html(h) if h.to_lowercase().contains("</details>")))
                     .map_or(events.len(), |p| body_start + p);
                 let title = range.start..range.start + html.trim_end().len();
                 let block_start = events[..index]
@@ -324,6 +322,25 @@ fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection> {
         }
     }
     None
+}
+
+/// Whether `html` opens a `<summary>` that holds "Frequently Asked Questions", on its line or
+/// on the next few lines of the same HTML block.
+fn summary_names_faq(html: &str, following: &[(Event<'_>, Range<usize>)]) -> bool {
+    let mut summary = html.to_lowercase();
+    if !summary.contains("<summary") {
+        return false;
+    }
+    for (event, _) in following.iter().take(4) {
+        if summary.contains("</summary>") {
+            break;
+        }
+        match event {
+            Event::Html(more) => summary.push_str(&more.to_lowercase()),
+            _ => break,
+        }
+    }
+    summary.contains(FAQ_TITLE)
 }
 
 /// The questions of a FAQ body: its headings when it has any, else its bold list items and
