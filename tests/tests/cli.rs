@@ -257,7 +257,7 @@ fn a_feature_of_the_combined_preprocessor_can_be_turned_off() {
     let book_toml = dir.path().join("book.toml");
     let text_of_toml = fs::read_to_string(&book_toml)
         .unwrap()
-        .replace("[preprocessor.vision]", "[preprocessor.vision]\nstories = false");
+        .replace("\n[preprocessor.vision]\n", "\n[preprocessor.vision]\nstories = false\n");
     fs::write(&book_toml, text_of_toml).unwrap();
     let built = build_in_place("0.5.4", dir);
     assert!(built.success, "{}", built.stderr);
