@@ -114,6 +114,9 @@ pub struct FeatureSwitches {
 }
 
 impl FeatureSwitches {
+    /// The switches' keys.
+    pub const NAMES: [&'static str; 5] = ["stories", "faq", "characters", "roadmap", "metanarrative"];
+
     /// Whether the feature named `name` (`vision-faq`, or `faq`) is on.
     pub fn enabled(&self, name: &str) -> bool {
         let switch = match name.trim_start_matches("vision-") {
@@ -389,6 +392,16 @@ pub fn read(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> Settings {
     let known = Settings::known_keys();
     let mut accepted = Map::new();
     for (key, (table, value)) in merged {
+        if FeatureSwitches::NAMES.contains(&key.as_str()) && table != "vision" {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "ignored-setting",
+                    format!("`{key}` in [preprocessor.{table}] has no effect"),
+                )
+                .at(Location::file("book.toml"))
+                .with_help("feature switches are read by [preprocessor.vision] only"),
+            );
+        }
         if known.contains(&key) {
             accepted.insert(key, value);
         } else {
@@ -518,6 +531,15 @@ mod tests {
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].message, "unknown key `colums` in [preprocessor.vision]");
         assert_eq!(diagnostics[0].help.as_deref(), Some("did you mean `columns`?"));
+    }
+
+    #[test]
+    fn feature_switches_outside_the_combined_table_are_ignored_with_a_warning() {
+        let mut diagnostics = Vec::new();
+        read(&json!({"preprocessor": {"vision-faq": {"faq": false}}}), &mut diagnostics);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, "ignored-setting");
+        assert_eq!(diagnostics[0].level, crate::diagnostics::Level::Warning);
     }
 
     #[test]
