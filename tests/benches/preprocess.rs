@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use mdbook_vision_core::run::{Environment, preprocess};
+use mdbook_vision_core::run::{Environment, Preprocessor, preprocess};
 use mdbook_vision_stories::Stories;
 use mdbook_vision_tests::request::{Item, VERSIONS, chapter, request};
 use serde_json::json;
@@ -39,10 +39,11 @@ fn bench(c: &mut Criterion) {
     let items = large_book();
     for version in VERSIONS {
         let input = request(version, &items, json!({})).to_string().into_bytes();
-        let outcome = preprocess("bench", &input, &Environment::default(), &[&Stories]);
+        let stories = Preprocessor::standalone(&[&Stories]);
+        let outcome = preprocess(&stories, &input, &Environment::default());
         assert_eq!(outcome.exit_code, 0, "the benchmark book must be valid:\n{}", outcome.stderr);
         c.bench_function(&format!("vision-stories, 450 chapters, mdBook {version}"), |b| {
-            b.iter(|| preprocess("bench", black_box(&input), &Environment::default(), &[&Stories]))
+            b.iter(|| preprocess(&stories, black_box(&input), &Environment::default()))
         });
     }
 }

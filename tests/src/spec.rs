@@ -29,7 +29,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-use mdbook_vision_core::run::{Environment, Feature, preprocess};
+use mdbook_vision_core::run::{Environment, Preprocessor, preprocess};
 use serde_json::Value;
 
 use crate::request::{self, VERSIONS, chapter, chapter_contents};
@@ -151,7 +151,7 @@ fn parse_files(lines: &[&str]) -> Vec<(String, String)> {
 }
 
 /// Runs `case` with `features` under one mdBook version.
-pub fn run_case(case: &Case, version: &str, tool: &str, features: &[&dyn Feature]) -> Actual {
+pub fn run_case(case: &Case, version: &str, preprocessor: &Preprocessor<'_>) -> Actual {
     let config: Value = match &case.book_toml {
         Some(text) => {
             toml::from_str(text).unwrap_or_else(|e| panic!("case `{}`: bad book.toml: {e}", case.name))
@@ -165,7 +165,7 @@ pub fn run_case(case: &Case, version: &str, tool: &str, features: &[&dyn Feature
         .collect();
     let input = request::request(version, &items, config.clone());
     let environment = Environment { github_actions: false, now: case.epoch };
-    let outcome = preprocess(tool, input.to_string().as_bytes(), &environment, features);
+    let outcome = preprocess(preprocessor, input.to_string().as_bytes(), &environment);
     let stderr = outcome.stderr.trim().to_owned();
     if outcome.stdout.is_empty() {
         return Actual { outputs: Vec::new(), stderr, exit_code: outcome.exit_code };
@@ -175,7 +175,7 @@ pub fn run_case(case: &Case, version: &str, tool: &str, features: &[&dyn Feature
 
     let again_items: Vec<_> = chapter_contents(&book).iter().map(|(p, c)| chapter(p, c)).collect();
     let again = request::request(version, &again_items, config);
-    let second = preprocess(tool, again.to_string().as_bytes(), &environment, features);
+    let second = preprocess(preprocessor, again.to_string().as_bytes(), &environment);
     let second_book: Value = serde_json::from_slice(&second.stdout)
         .unwrap_or_else(|_| panic!("case `{}`: the second run failed:\n{}", case.name, second.stderr));
     assert_eq!(
@@ -197,7 +197,7 @@ fn changed(inputs: &[(String, String)], outputs: &[(String, String)]) -> Vec<(St
 }
 
 /// Runs every case of the spec file at `path`, panicking with every failure at once.
-pub fn run_file(path: &Path, tool: &str, features: &[&dyn Feature]) {
+pub fn run_file(path: &Path, preprocessor: &Preprocessor<'_>) {
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let cases = parse(&text);
     assert!(!cases.is_empty(), "{} has no cases", path.display());
@@ -209,7 +209,7 @@ pub fn run_file(path: &Path, tool: &str, features: &[&dyn Feature]) {
             Some(version) => vec![version.as_str()],
             None => VERSIONS.to_vec(),
         };
-        let results: Vec<Actual> = versions.iter().map(|v| run_case(case, v, tool, features)).collect();
+        let results: Vec<Actual> = versions.iter().map(|v| run_case(case, v, preprocessor)).collect();
         if bless {
             blessed.push((case, results[0].clone()));
             continue;

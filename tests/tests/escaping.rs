@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
 use mdbook_vision_core::markdown::Flavor;
-use mdbook_vision_core::run::{Environment, preprocess};
+use mdbook_vision_core::run::{Environment, Preprocessor, preprocess};
 use mdbook_vision_stories::Stories;
 use mdbook_vision_tests::request::{chapter, chapter_contents, request};
 use proptest::prelude::*;
@@ -46,7 +46,11 @@ fn render_story(assignee: &str, topic: &str) -> String {
         &[chapter("characters/alan.md", "# Alan: the developer\n"), chapter("status_quo/alan.md", &block)],
         json!({"preprocessor": {"vision-stories": {"columns": {"status-quo": ["character", "assigned-to", "topics"]}}}}),
     );
-    let outcome = preprocess("t", input.to_string().as_bytes(), &Environment::default(), &[&Stories]);
+    let outcome = preprocess(
+        &Preprocessor::standalone(&[&Stories]),
+        input.to_string().as_bytes(),
+        &Environment::default(),
+    );
     assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
     let book: Value = serde_json::from_slice(&outcome.stdout).unwrap();
     chapter_contents(&book)[1].1.clone()

@@ -1,12 +1,13 @@
 //! The golden cases of `vision-faq`: `tests/spec/faq.md`.
 
+use mdbook_vision_core::run::Preprocessor;
 use mdbook_vision_faq::Faq;
 use mdbook_vision_stories::Stories;
 
 #[test]
 fn faq_spec() {
     let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/faq.md");
-    mdbook_vision_tests::spec::run_file(&spec, "mdbook-vision-faq", &[&Faq]);
+    mdbook_vision_tests::spec::run_file(&spec, &Preprocessor::standalone(&[&Faq]));
 }
 
 /// With `vision-stories` in the same pass, the FAQ findings are the same.
@@ -15,8 +16,10 @@ fn faq_spec_alongside_stories() {
     let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/faq.md");
     let text = std::fs::read_to_string(&spec).unwrap_or_default();
     for case in mdbook_vision_tests::spec::parse(&text) {
-        let alone = mdbook_vision_tests::spec::run_case(&case, "0.5.4", "t", &[&Faq]);
-        let together = mdbook_vision_tests::spec::run_case(&case, "0.5.4", "t", &[&Stories, &Faq]);
+        let faq = Preprocessor { name: "t", features: &[&Faq], switched: false };
+        let alone = mdbook_vision_tests::spec::run_case(&case, "0.5.4", &faq);
+        let both = Preprocessor { name: "t", features: &[&Stories, &Faq], switched: false };
+        let together = mdbook_vision_tests::spec::run_case(&case, "0.5.4", &both);
         assert_eq!(alone.stderr, together.stderr, "{}", case.name);
     }
 }

@@ -3,22 +3,18 @@
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
-use mdbook_vision_characters::Characters;
-use mdbook_vision_core::run::{Environment, Feature, preprocess};
-use mdbook_vision_faq::Faq;
-use mdbook_vision_metanarrative::Metanarrative;
-use mdbook_vision_roadmap::Roadmap;
-use mdbook_vision_stories::Stories;
+use mdbook_vision::FEATURES;
+use mdbook_vision_core::feature::Feature;
+use mdbook_vision_core::run::{Environment, Preprocessor, preprocess};
 use mdbook_vision_tests::request::{Item, VERSIONS, chapter, chapter_contents, load_book, request};
 use mdbook_vision_tests::{fixture, workspace_root};
 use serde_json::Value;
 
-const FEATURES: [&dyn Feature; 5] = [&Stories, &Faq, &Characters, &Roadmap, &Metanarrative];
-
 /// The chapters after one pass of `features` over `items`.
 fn pass(version: &str, items: &[Item], config: &Value, features: &[&dyn Feature]) -> Vec<(String, String)> {
     let input = request(version, items, config.clone()).to_string();
-    let outcome = preprocess("order", input.as_bytes(), &Environment::default(), features);
+    let preprocessor = Preprocessor { name: "order", features, switched: false };
+    let outcome = preprocess(&preprocessor, input.as_bytes(), &Environment::default());
     assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
     chapter_contents(&serde_json::from_slice(&outcome.stdout).unwrap())
 }

@@ -5,16 +5,17 @@
 
 use std::fs;
 
-use mdbook_vision_core::run::{Environment, Feature, Outcome, preprocess, run_cli};
+use mdbook_vision_core::run::{Environment, Outcome, Preprocessor, preprocess, run_cli};
 use mdbook_vision_stories::Stories;
 use mdbook_vision_tests::fixture;
 use mdbook_vision_tests::request::{VERSIONS, chapter, request};
 use serde_json::{Value, json};
 
-const FEATURES: &[&dyn Feature] = &[&Stories];
+const STORIES: Preprocessor<'static> =
+    Preprocessor { name: "mdbook-vision-stories", features: &[&Stories], switched: false };
 
 fn run(input: &[u8]) -> Outcome {
-    preprocess("mdbook-vision-stories", input, &Environment::default(), FEATURES)
+    preprocess(&STORIES, input, &Environment::default())
 }
 
 /// Real requests captured from mdBook 0.4.52 and 0.5.4, with an unknown field added to the
@@ -124,12 +125,11 @@ fn malformed_input_is_refused_with_a_message_and_nothing_on_stdout() {
 fn supports_answers_yes_for_every_renderer() {
     for renderer in ["html", "markdown", "epub"] {
         let args = ["supports".to_owned(), renderer.to_owned()];
-        let outcome = run_cli("mdbook-vision-stories", &args, b"", &Environment::default(), FEATURES);
+        let outcome = run_cli(&STORIES, &args, b"", &Environment::default());
         assert_eq!(outcome.exit_code, 0);
         assert!(outcome.stdout.is_empty() && outcome.stderr.is_empty());
     }
-    let outcome =
-        run_cli("mdbook-vision-stories", &["bogus".to_owned()], b"", &Environment::default(), FEATURES);
+    let outcome = run_cli(&STORIES, &["bogus".to_owned()], b"", &Environment::default());
     assert_eq!(outcome.exit_code, 2);
     assert!(outcome.stderr.contains("usage: mdbook-vision-stories [supports RENDERER]"));
 }

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
-use mdbook_vision_core::run::{Environment, preprocess};
+use mdbook_vision_core::run::{Environment, Preprocessor, preprocess};
 use mdbook_vision_roadmap::Roadmap;
 use mdbook_vision_tests::request::{VERSIONS, chapter, chapter_contents, request};
 use mdbook_vision_tests::spec::DEFAULT_EPOCH;
@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 #[test]
 fn roadmap_spec() {
     let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/roadmap.md");
-    mdbook_vision_tests::spec::run_file(&spec, "mdbook-vision-roadmap", &[&Roadmap]);
+    mdbook_vision_tests::spec::run_file(&spec, &Preprocessor::standalone(&[&Roadmap]));
 }
 
 /// The roadmap page `text` after one run of `vision-roadmap` for `renderer`.
@@ -20,7 +20,8 @@ fn preprocessed(version: &str, renderer: &str, text: &str) -> String {
     let mut input = request(version, &[chapter("vision/roadmap.md", text)], json!({}));
     input[0]["renderer"] = json!(renderer);
     let environment = Environment { now: DEFAULT_EPOCH, ..Environment::default() };
-    let outcome = preprocess("t", input.to_string().as_bytes(), &environment, &[&Roadmap]);
+    let outcome =
+        preprocess(&Preprocessor::standalone(&[&Roadmap]), input.to_string().as_bytes(), &environment);
     assert_eq!(outcome.stderr, "", "mdBook {version}");
     let book: Value = serde_json::from_slice(&outcome.stdout).unwrap();
     chapter_contents(&book).remove(0).1

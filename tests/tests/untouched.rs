@@ -3,19 +3,20 @@
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
-use mdbook_vision_core::run::{Environment, Feature, preprocess};
+use mdbook_vision_core::run::{Environment, Preprocessor, preprocess};
 use mdbook_vision_stories::Stories;
 use mdbook_vision_tests::fixture;
 use mdbook_vision_tests::request::{Item, VERSIONS, chapter, chapter_contents, load_book, request};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-const FEATURES: &[&dyn Feature] = &[&Stories];
-
 fn round_trip(version: &str, items: &[Item], config: Value) -> (Value, Value) {
     let input = request(version, items, config);
-    let outcome =
-        preprocess("mdbook-vision-stories", input.to_string().as_bytes(), &Environment::default(), FEATURES);
+    let outcome = preprocess(
+        &Preprocessor::standalone(&[&Stories]),
+        input.to_string().as_bytes(),
+        &Environment::default(),
+    );
     assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
     assert_eq!(outcome.stderr, "");
     (input[1].clone(), serde_json::from_slice(&outcome.stdout).unwrap())

@@ -13,10 +13,12 @@ use std::ops::Range;
 
 use mdbook_vision_core::config::LinkMentions;
 use mdbook_vision_core::diagnostics::Diagnostic;
+use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::{link, link_destination};
 use mdbook_vision_core::markdown::normalize_label;
-use mdbook_vision_core::model::{Character, CharacterLink, VisionBook, section_of};
-use mdbook_vision_core::run::Feature;
+use mdbook_vision_core::model::{
+    CastMention, Character, CharacterId, CharacterLink, PageId, VisionBook, section_of,
+};
 use mdbook_vision_core::splice::Edits;
 
 /// The `vision-characters` feature.
@@ -24,20 +26,31 @@ use mdbook_vision_core::splice::Edits;
 pub struct Characters;
 
 impl Feature for Characters {
-    fn name(&self) -> &'static str {
-        "vision-characters"
+    fn id(&self) -> FeatureId {
+        FeatureId::Characters
     }
 
-    fn edit_page(
-        &self,
-        book: &VisionBook<'_>,
-        page: usize,
-        edits: &mut Edits,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        let links = book.character_links(page);
+    fn prepare<'b>(&self, book: &'b VisionBook<'b>, _: &mut Vec<Diagnostic>) -> Box<dyn PageEditor + 'b> {
+        // Longer names first, so "Alan Turing" wins over "Alan".
+        let mut by_length: Vec<CharacterId> = book.cast_ids().collect();
+        by_length.sort_by_key(|&id| std::cmp::Reverse(book.character_at(id).name.len()));
+        Box::new(CharacterLinks { book, by_length })
+    }
+}
+
+/// The characters feature prepared for a book.
+struct CharacterLinks<'b> {
+    book: &'b VisionBook<'b>,
+    /// The cast, longest names first.
+    by_length: Vec<CharacterId>,
+}
+
+impl PageEditor for CharacterLinks<'_> {
+    fn edit_page(&self, page: PageId, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
+        let book = self.book;
+        let links = &book.page(page).character_links;
         if book.settings.link != LinkMentions::None {
-            link_mentions(book, page, &links, edits);
+            self.link_mentions(page, links, edits);
         }
         for link in links.iter().filter(|l| l.broken.is_some()) {
             repair(book, page, link, edits, diagnostics);
@@ -45,45 +58,48 @@ impl Feature for Characters {
     }
 }
 
-/// Links the mentions of every cast member on `page`, as `link` asks. `links` are the links
-/// to characters already on the page: each counts as its character's linked mention.
-fn link_mentions(book: &VisionBook<'_>, page: usize, links: &[CharacterLink<'_>], edits: &mut Edits) {
-    let doc = &book.pages[page].doc;
-    let prose = doc.prose(book.settings.link_headings);
-    let sections: Vec<Range<usize>> = book.stories_on(page).map(|s| s.section.clone()).collect();
-    let scope_of =
-        |at: usize| if sections.len() > 1 { sections.iter().position(|s| s.contains(&at)) } else { None };
-    let mut linked: Vec<Range<usize>> = links.iter().map(|l| l.range.clone()).collect();
-    // Longer names first, so "Alan Turing" wins over "Alan".
-    let mut cast: Vec<&Character> = book.cast.iter().collect();
-    cast.sort_by_key(|c| std::cmp::Reverse(c.name.len()));
-    for character in cast {
-        let mut seen_scopes: HashSet<Option<usize>> = links
-            .iter()
-            .filter(|l| std::ptr::eq(l.character, character))
-            .map(|l| scope_of(l.range.start))
-            .collect();
-        for mention in doc.mentions(&prose, &character.name) {
-            if on_own_page(book, page, character, mention.start)
-                || linked.iter().any(|l| l.start < mention.end && mention.start < l.end)
-            {
-                continue;
+impl CharacterLinks<'_> {
+    /// Links the mentions of every cast member on `page`, as `link` asks. `links` are the links
+    /// to characters already on the page: each counts as its character's linked mention.
+    fn link_mentions(&self, page: PageId, links: &[CharacterLink], edits: &mut Edits) {
+        let book = self.book;
+        let the_page = book.page(page);
+        let sections: Vec<Range<usize>> = book.stories_on(page).iter().map(|s| s.section.clone()).collect();
+        let scope_of =
+            |at: usize| if sections.len() > 1 { sections.iter().position(|s| s.contains(&at)) } else { None };
+        let mentions: Vec<&CastMention> =
+            the_page.mentions.iter().filter(|m| book.settings.link_headings || !m.in_heading).collect();
+        let mut linked: Vec<Range<usize>> = links.iter().map(|l| l.range.clone()).collect();
+        for &id in &self.by_length {
+            let character = book.character_at(id);
+            let mut seen_scopes: HashSet<Option<usize>> =
+                links.iter().filter(|l| l.character == id).map(|l| scope_of(l.range.start)).collect();
+            for mention in mentions.iter().filter(|m| m.character == id) {
+                let mention = mention.range.clone();
+                if on_own_page(book, page, character, mention.start)
+                    || linked.iter().any(|l| l.start < mention.end && mention.start < l.end)
+                {
+                    continue;
+                }
+                if book.settings.link == LinkMentions::First && !seen_scopes.insert(scope_of(mention.start)) {
+                    continue;
+                }
+                edits.replace(
+                    mention.clone(),
+                    link(&character.name, &book.link_to_character(page, character)),
+                );
+                linked.push(mention);
             }
-            if book.settings.link == LinkMentions::First && !seen_scopes.insert(scope_of(mention.start)) {
-                continue;
-            }
-            edits.replace(mention.clone(), link(&character.name, &book.link_to_character(page, character)));
-            linked.push(mention);
         }
     }
 }
 
 /// Whether `at` on `page` is on the character's own page (or own section of a cast page).
-fn on_own_page(book: &VisionBook<'_>, page: usize, character: &Character, at: usize) -> bool {
+fn on_own_page(book: &VisionBook<'_>, page: PageId, character: &Character, at: usize) -> bool {
     if character.page != page {
         return false;
     }
-    let doc = &book.pages[page].doc;
+    let doc = &book.page(page).doc;
     match character.anchor.as_ref().and_then(|a| doc.headings.iter().find(|h| &h.id == a)) {
         Some(heading) => section_of(doc, heading).contains(&at),
         None => true,
@@ -93,20 +109,21 @@ fn on_own_page(book: &VisionBook<'_>, page: usize, character: &Character, at: us
 /// Points a broken reference link at its character's page, and says so in a note.
 fn repair(
     book: &VisionBook<'_>,
-    page: usize,
-    broken: &CharacterLink<'_>,
+    page: PageId,
+    broken: &CharacterLink,
     edits: &mut Edits,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let the_page = &book.pages[page];
+    let the_page = book.page(page);
     let doc = &the_page.doc;
     let written = &doc.text[broken.range.clone()];
-    let destination = book.link_to_character(page, broken.character);
+    let character = book.character_at(broken.character);
+    let destination = book.link_to_character(page, character);
     edits.replace(
         broken.range.clone(),
         format!("[{}]({})", link_text(written), link_destination(&destination)),
     );
-    let name = &broken.character.name;
+    let name = &character.name;
     let (message, help) = match broken.broken.as_deref() {
         Some(stale) if !stale.is_empty() => {
             let label = normalize_label(&broken.label);

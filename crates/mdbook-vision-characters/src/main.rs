@@ -1,5 +1,7 @@
 //! The `mdbook-vision-characters` preprocessor binary.
 
+use mdbook_vision_core::run::{self, Preprocessor};
+
 fn main() {
-    mdbook_vision_core::run::main("mdbook-vision-characters", &[&mdbook_vision_characters::Characters]);
+    run::main(&Preprocessor::standalone(&[&mdbook_vision_characters::Characters]));
 }

@@ -13,10 +13,11 @@ use std::ops::Range;
 
 use mdbook_vision_core::config::{QuestionRule, Settings};
 use mdbook_vision_core::diagnostics::Diagnostic;
+use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::escape_text;
+use mdbook_vision_core::generated::{NOTICE_MARKER, is_notice_marker};
 use mdbook_vision_core::markdown::{Document, end_of, plain_text, text_as_written};
-use mdbook_vision_core::model::{CHARACTER, NOTICE_MARKER, VisionBook, build_globs, section_of};
-use mdbook_vision_core::run::Feature;
+use mdbook_vision_core::model::{GlobSet, Kind, PageId, VisionBook, build_globs, section_of};
 use mdbook_vision_core::splice::Edits;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
@@ -33,8 +34,8 @@ const PLACEHOLDERS: &[&str] = &["", "xxx", "todo", "tbd"];
 pub struct Faq;
 
 impl Feature for Faq {
-    fn name(&self) -> &'static str {
-        "vision-faq"
+    fn id(&self) -> FeatureId {
+        FeatureId::Faq
     }
 
     fn check_settings(&self, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
@@ -42,24 +43,42 @@ impl Feature for Faq {
         settings.check_kind_keys("required-questions", settings.required_questions.keys(), diagnostics);
     }
 
-    fn edit_page(
-        &self,
-        book: &VisionBook<'_>,
-        page: usize,
-        edits: &mut Edits,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        let file = book.pages[page].source.file().unwrap_or_default();
+    fn prepare<'b>(&self, book: &'b VisionBook<'b>, _: &mut Vec<Diagnostic>) -> Box<dyn PageEditor + 'b> {
         // `check_settings` reported bad globs once.
-        if build_globs(&book.settings.faq_exclude, "faq-exclude", &mut Vec::new()).is_match(file) {
+        let exclude = build_globs(&book.settings.faq_exclude, "faq-exclude", &mut Vec::new());
+        let rules = book.kinds.names().map(|kind| book.settings.required_questions_of(kind)).collect();
+        Box::new(FaqChecker { book, exclude, rules })
+    }
+}
+
+/// The FAQ checker prepared for a book.
+struct FaqChecker<'b> {
+    book: &'b VisionBook<'b>,
+    /// The pages whose FAQ is not checked.
+    exclude: GlobSet,
+    /// The required questions of each kind, by the kind's position among the book's kinds.
+    rules: Vec<Vec<QuestionRule>>,
+}
+
+impl PageEditor for FaqChecker<'_> {
+    fn edit_page(&self, page: PageId, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
+        let book = self.book;
+        if self.exclude.is_match(book.page(page).source.file().unwrap_or_default()) {
             return;
         }
         for subject in subjects(book, page) {
-            let rules = book.settings.required_questions_of(&subject.kind);
+            let rules = self.rules_of(subject.kind);
             if !rules.is_empty() {
-                check_subject(book, &subject, &rules, edits, diagnostics);
+                check_subject(book, &subject, rules, edits, diagnostics);
             }
         }
+    }
+}
+
+impl FaqChecker<'_> {
+    /// The required questions of `kind`.
+    fn rules_of(&self, kind: Kind) -> &[QuestionRule] {
+        self.rules.get(kind.index()).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -74,8 +93,8 @@ fn heading_end(text: &str, end: usize) -> usize {
 
 /// Something whose FAQ is checked: a story, or a cast member without a story block.
 struct Subject {
-    page: usize,
-    kind: String,
+    page: PageId,
+    kind: Kind,
     /// The names NAME stands for.
     characters: Vec<String>,
     /// The bytes of the chapter it covers.
@@ -85,37 +104,38 @@ struct Subject {
 impl Subject {
     /// What the subject is called in messages.
     fn noun(&self) -> &'static str {
-        match self.kind.as_str() {
-            CHARACTER => "character",
-            "design-doc" => "design doc",
+        match self.kind {
+            Kind::CHARACTER => "character",
+            Kind::DESIGN_DOC => "design doc",
             _ => "story",
         }
     }
 }
 
-fn subjects(book: &VisionBook<'_>, page: usize) -> Vec<Subject> {
-    let doc = &book.pages[page].doc;
+fn subjects(book: &VisionBook<'_>, page: PageId) -> Vec<Subject> {
+    let doc = &book.page(page).doc;
     let mut subjects: Vec<Subject> = book
         .stories_on(page)
+        .iter()
         .map(|story| {
-            let characters: Vec<String> = if story.kind == CHARACTER && story.meta.character.is_empty() {
-                book.cast
-                    .iter()
-                    .filter(|c| c.page == page && (story.anchor.is_none() || c.anchor == story.anchor))
-                    .map(|c| c.name.clone())
+            let characters: Vec<String> = if story.kind == Kind::CHARACTER && story.meta.character.is_empty()
+            {
+                book.cast_on(page)
+                    .filter(|(_, c)| story.anchor.is_none() || c.anchor == story.anchor)
+                    .map(|(_, c)| c.name.clone())
                     .collect()
             } else {
                 story.characters.clone()
             };
-            Subject { page, kind: story.kind.clone(), characters, section: story.section.clone() }
+            Subject { page, kind: story.kind, characters, section: story.section.clone() }
         })
         .collect();
-    if subjects.iter().all(|s| s.kind != CHARACTER) {
-        for character in book.cast.iter().filter(|c| c.page == page) {
+    if subjects.iter().all(|s| s.kind != Kind::CHARACTER) {
+        for (_, character) in book.cast_on(page) {
             let heading = character.anchor.as_ref().and_then(|a| doc.headings.iter().find(|h| &h.id == a));
             subjects.push(Subject {
                 page,
-                kind: CHARACTER.to_owned(),
+                kind: Kind::CHARACTER,
                 characters: vec![character.name.clone()],
                 section: heading.map_or(0..doc.text.len(), |h| section_of(doc, h)),
             });
@@ -148,7 +168,7 @@ fn check_subject(
     edits: &mut Edits,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let page = &book.pages[subject.page];
+    let page = book.page(subject.page);
     let doc = &page.doc;
     let level = book.settings.faq_severity.level();
     let expected: Vec<String> =
@@ -274,7 +294,7 @@ fn notice(doc: &Document<'_>, at: usize, prefix: &str, title: &str, items: &[Str
 }
 
 fn has_notice(doc: &Document<'_>, section: Range<usize>) -> bool {
-    events_in(doc, section).iter().any(|(e, _)| matches!(e, Event::Html(h) if h.starts_with(NOTICE_MARKER)))
+    events_in(doc, section).iter().any(|(e, _)| matches!(e, Event::Html(h) if is_notice_marker(h)))
 }
 
 /// The events from the first that starts within `section` to the last that does. (Not a

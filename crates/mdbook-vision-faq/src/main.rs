@@ -1,5 +1,7 @@
 //! The `mdbook-vision-faq` preprocessor binary.
 
+use mdbook_vision_core::run::{self, Preprocessor};
+
 fn main() {
-    mdbook_vision_core::run::main("mdbook-vision-faq", &[&mdbook_vision_faq::Faq]);
+    run::main(&Preprocessor::standalone(&[&mdbook_vision_faq::Faq]));
 }

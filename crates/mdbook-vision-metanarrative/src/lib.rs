@@ -12,10 +12,10 @@
 mod args;
 
 use mdbook_vision_core::diagnostics::{Diagnostic, suggestion};
+use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::{escape_text, link};
 use mdbook_vision_core::markdown::Directive;
-use mdbook_vision_core::model::{CHARACTER, Page, Story, VisionBook};
-use mdbook_vision_core::run::Feature;
+use mdbook_vision_core::model::{Kind, Page, PageId, Story, VisionBook};
 use mdbook_vision_core::splice::Edits;
 
 use crate::args::{Filter, StoriesArgs, StoryArgs};
@@ -28,23 +28,29 @@ pub const NO_STORIES_YET: &str = "🚧 no stories yet";
 pub struct Metanarrative;
 
 impl Feature for Metanarrative {
-    fn name(&self) -> &'static str {
-        "vision-metanarrative"
+    fn id(&self) -> FeatureId {
+        FeatureId::Metanarrative
     }
 
-    fn edit_page(
-        &self,
-        book: &VisionBook<'_>,
-        page: usize,
-        edits: &mut Edits,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        let the_page = &book.pages[page];
+    fn prepare<'b>(&self, book: &'b VisionBook<'b>, _: &mut Vec<Diagnostic>) -> Box<dyn PageEditor + 'b> {
+        Box::new(Expander { book })
+    }
+}
+
+/// The metanarrative feature prepared for a book.
+struct Expander<'b> {
+    book: &'b VisionBook<'b>,
+}
+
+impl PageEditor for Expander<'_> {
+    fn edit_page(&self, page: PageId, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
+        let book = self.book;
+        let the_page = book.page(page);
         for directive in the_page.doc.directives(&["story", "stories"]) {
             let expanded = if directive.name == "story" {
-                expand_story(book, page, &directive)
+                expand_story(book, page, directive)
             } else {
-                expand_stories(book, page, &directive, diagnostics)
+                expand_stories(book, page, directive, diagnostics)
             };
             match expanded {
                 Ok(text) => edits.replace(directive.range.clone(), text),
@@ -57,7 +63,11 @@ impl Feature for Metanarrative {
 }
 
 /// `{{#story ID}}`, `{{#story ID "text"}}`, `{{#story ID#anchor}}`.
-fn expand_story(book: &VisionBook<'_>, page: usize, directive: &Directive<'_>) -> Result<String, Diagnostic> {
+fn expand_story(
+    book: &VisionBook<'_>,
+    page: PageId,
+    directive: &Directive<'_>,
+) -> Result<String, Diagnostic> {
     let args = StoryArgs::parse(directive.args)?;
     let story = book.story(&args.id).ok_or_else(|| {
         Diagnostic::error("unknown-story", format!("no story has the id `{}`", args.id))
@@ -67,7 +77,7 @@ fn expand_story(book: &VisionBook<'_>, page: usize, directive: &Directive<'_>) -
     let destination = match &args.anchor {
         None => book.link_to_story(page, story),
         Some(anchor) => {
-            check_anchor(&book.pages[story.page], story, anchor)?;
+            check_anchor(book.page(story.page), story, anchor)?;
             book.link(page, story.page, Some(anchor))
         }
     };
@@ -96,13 +106,13 @@ fn check_anchor(page: &Page<'_>, story: &Story, anchor: &str) -> Result<(), Diag
 /// `{{#stories topic=T character=C kind=K}}`.
 fn expand_stories(
     book: &VisionBook<'_>,
-    page: usize,
+    page: PageId,
     directive: &Directive<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<String, Diagnostic> {
     let args = StoriesArgs::parse(directive.args)?;
     check_values(book, &args)?;
-    let doc = &book.pages[page].doc;
+    let doc = &book.page(page).doc;
     let le = doc.line_ending();
     let prefix = doc.continuation_prefix(directive.range.start);
     // Only container markers before it (`> `, `- `): the list can start right there.
@@ -110,7 +120,7 @@ fn expand_stories(
     let items: Vec<String> = book
         .stories
         .iter()
-        .filter(|story| matches(story, &args))
+        .filter(|story| matches(book, story, &args))
         .map(|story| format!("- {}", link(&story.title, &book.link_to_story(page, story))))
         .collect();
     let lines = if items.is_empty() {
@@ -119,7 +129,7 @@ fn expand_stories(
                 "stories-empty",
                 format!("`{{{{#stories {}}}}}` matches no story", directive.args),
             )
-            .at(book.pages[page].location(directive.range.clone()))
+            .at(book.page(page).location(directive.range.clone()))
             .with_help("the list reads \"🚧 no stories yet\" until a story declares what it filters on"),
         );
         vec![match book.how_to {
@@ -135,11 +145,10 @@ fn expand_stories(
 
 /// Characters and kinds in filters must exist; topics are free.
 fn check_values(book: &VisionBook<'_>, args: &StoriesArgs) -> Result<(), Diagnostic> {
-    let kinds = book.settings.kind_names();
     for (filter, values) in &args.filters {
         let known: Vec<&str> = match filter {
             Filter::Character => book.cast.iter().map(|c| c.name.as_str()).collect(),
-            Filter::Kind => kinds.iter().map(String::as_str).collect(),
+            Filter::Kind => book.kinds.names().collect(),
             Filter::Topic => continue,
         };
         if let Some(unknown) = values.iter().find(|v| !known.contains(&v.as_str())) {
@@ -155,16 +164,16 @@ fn check_values(book: &VisionBook<'_>, args: &StoriesArgs) -> Result<(), Diagnos
 }
 
 /// Whether `story` passes every filter; without a `kind` filter, character pages are left out.
-fn matches(story: &Story, args: &StoriesArgs) -> bool {
+fn matches(book: &VisionBook<'_>, story: &Story, args: &StoriesArgs) -> bool {
     let any_of =
         |values: &[String], candidates: &[&str]| values.iter().any(|v| candidates.contains(&v.as_str()));
     let has_kind_filter = args.filters.iter().any(|(f, _)| *f == Filter::Kind);
-    if !has_kind_filter && story.kind == CHARACTER {
+    if !has_kind_filter && story.kind == Kind::CHARACTER {
         return false;
     }
     args.filters.iter().all(|(filter, values)| match filter {
         Filter::Topic => any_of(values, &story.meta.topics.iter().map(String::as_str).collect::<Vec<_>>()),
         Filter::Character => any_of(values, &story.characters.iter().map(String::as_str).collect::<Vec<_>>()),
-        Filter::Kind => any_of(values, &[story.kind.as_str()]),
+        Filter::Kind => any_of(values, &[book.kinds.name(story.kind)]),
     })
 }

@@ -1,8 +1,7 @@
 //! The `mdbook-vision-metanarrative` preprocessor binary.
 
+use mdbook_vision_core::run::{self, Preprocessor};
+
 fn main() {
-    mdbook_vision_core::run::main(
-        "mdbook-vision-metanarrative",
-        &[&mdbook_vision_metanarrative::Metanarrative],
-    );
+    run::main(&Preprocessor::standalone(&[&mdbook_vision_metanarrative::Metanarrative]));
 }

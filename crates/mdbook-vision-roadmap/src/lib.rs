@@ -18,10 +18,10 @@ mod tables;
 
 use mdbook_vision_core::config::Settings;
 use mdbook_vision_core::diagnostics::Diagnostic;
+use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::{escape_attribute, escape_text};
 use mdbook_vision_core::markdown::Document;
-use mdbook_vision_core::model::{Page, ROADMAP, VisionBook};
-use mdbook_vision_core::run::Feature;
+use mdbook_vision_core::model::{Kind, Page, PageId, VisionBook};
 use mdbook_vision_core::splice::Edits;
 
 use crate::legend::{Legend, Naming, title};
@@ -38,31 +38,64 @@ const HTML: &str = "html";
 pub struct Roadmap;
 
 impl Feature for Roadmap {
-    fn name(&self) -> &'static str {
-        "vision-roadmap"
+    fn id(&self) -> FeatureId {
+        FeatureId::Roadmap
     }
 
     fn check_settings(&self, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
         legend::check(&settings.roadmap_legend(), diagnostics);
     }
 
-    fn edit_page(
-        &self,
-        book: &VisionBook<'_>,
-        page: usize,
-        edits: &mut Edits,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        let page = &book.pages[page];
-        let legend = Legend::new(book.settings.roadmap_legend());
-        expand_legend_directives(&page.doc, &legend, edits);
-        if page.kind.as_deref() != Some(ROADMAP) {
+    fn prepare<'b>(&self, book: &'b VisionBook<'b>, _: &mut Vec<Diagnostic>) -> Box<dyn PageEditor + 'b> {
+        let settings = &book.settings;
+        let lowercase = |headers: Vec<String>| headers.iter().map(|h| h.trim().to_lowercase()).collect();
+        Box::new(RoadmapEditor {
+            book,
+            legend: Legend::new(settings.roadmap_legend()),
+            roles: [
+                (Column::Status, lowercase(settings.status_column_headers())),
+                (Column::Date, lowercase(settings.date_column_headers())),
+                (Column::Progress, lowercase(settings.progress_column_headers())),
+            ],
+            html: book.renderer == HTML,
+        })
+    }
+}
+
+/// The roadmap feature prepared for a book.
+struct RoadmapEditor<'b> {
+    book: &'b VisionBook<'b>,
+    legend: Legend,
+    /// What each column role's headers are, lowercase.
+    roles: [(Column, Vec<String>); 3],
+    /// Whether the book is rendered to HTML, where statuses and bars get hover titles.
+    html: bool,
+}
+
+impl PageEditor for RoadmapEditor<'_> {
+    fn edit_page(&self, page: PageId, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
+        let page = self.book.page(page);
+        expand_legend_directives(&page.doc, &self.legend, edits);
+        if page.kind != Some(Kind::ROADMAP) {
             return;
         }
-        let roadmap = RoadmapPage { book, page, legend: &legend, html: book.renderer == HTML };
+        let roadmap = RoadmapPage { editor: self, page };
         for table in tables(&page.doc) {
             roadmap.edit_table(&table, edits, diagnostics);
         }
+    }
+}
+
+impl RoadmapEditor<'_> {
+    /// The role of each column of a table whose header row is `header`.
+    fn columns(&self, doc: &Document<'_>, header: &[Cell]) -> Vec<Option<Column>> {
+        header
+            .iter()
+            .map(|cell| {
+                let text = cell.text(doc).trim().to_lowercase();
+                self.roles.iter().find(|(_, headers)| headers.contains(&text)).map(|(role, _)| *role)
+            })
+            .collect()
     }
 }
 
@@ -71,7 +104,7 @@ impl Feature for Roadmap {
 fn expand_legend_directives(doc: &Document<'_>, legend: &Legend, edits: &mut Edits) {
     for directive in doc.directives(&[LEGEND_DIRECTIVE]) {
         let table = legend.table(doc.line_ending(), &doc.continuation_prefix(directive.range.start));
-        edits.replace(directive.range, table);
+        edits.replace(directive.range.clone(), table);
     }
 }
 
@@ -83,37 +116,15 @@ enum Column {
     Progress,
 }
 
-/// The role of each column of a table whose header row is `header`.
-fn columns(settings: &Settings, doc: &Document<'_>, header: &[Cell]) -> Vec<Option<Column>> {
-    let roles = [
-        (Column::Status, settings.status_column_headers()),
-        (Column::Date, settings.date_column_headers()),
-        (Column::Progress, settings.progress_column_headers()),
-    ];
-    header
-        .iter()
-        .map(|cell| {
-            let text = cell.text(doc).trim().to_lowercase();
-            roles
-                .iter()
-                .find(|(_, headers)| headers.iter().any(|h| h.trim().to_lowercase() == text))
-                .map(|(role, _)| *role)
-        })
-        .collect()
-}
-
 /// A roadmap page being edited.
-struct RoadmapPage<'b, 'a> {
-    book: &'b VisionBook<'a>,
-    page: &'b Page<'a>,
-    legend: &'b Legend,
-    /// Whether the book is rendered to HTML, where statuses and bars get hover titles.
-    html: bool,
+struct RoadmapPage<'e, 'b> {
+    editor: &'e RoadmapEditor<'b>,
+    page: &'b Page<'b>,
 }
 
 impl RoadmapPage<'_, '_> {
     fn edit_table(&self, table: &Table, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
-        let columns = columns(&self.book.settings, &self.page.doc, &table.header);
+        let columns = self.editor.columns(&self.page.doc, &table.header);
         for row in &table.rows {
             for (cell, column) in row.iter().zip(&columns) {
                 if cell.is_empty() {
@@ -133,12 +144,12 @@ impl RoadmapPage<'_, '_> {
     fn edit_status(&self, cell: &Cell, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
         let doc = &self.page.doc;
         let text = cell.text(doc);
-        let Some((entry, naming)) = self.legend.find(&text) else {
+        let Some((entry, naming)) = self.editor.legend.find(&text) else {
             diagnostics.push(self.finding(
                 "roadmap-unknown-status",
                 format!("`{}` is not a status of the roadmap legend", text.trim()),
                 cell,
-                self.legend.help_for(&text),
+                self.editor.legend.help_for(&text),
             ));
             return;
         };
@@ -146,7 +157,7 @@ impl RoadmapPage<'_, '_> {
             Naming::Emoji => doc.text[cell.range.clone()].to_owned(),
             Naming::Word => escape_text(&entry.emoji),
         };
-        let replacement = if self.html { with_title(&shown, &title(entry)) } else { shown };
+        let replacement = if self.editor.html { with_title(&shown, &title(entry)) } else { shown };
         self.replace_plain_cell(cell, replacement, edits);
     }
 
@@ -154,7 +165,7 @@ impl RoadmapPage<'_, '_> {
     fn check_date(&self, cell: &Cell, diagnostics: &mut Vec<Diagnostic>) {
         let text = cell.text(&self.page.doc);
         let text = text.trim();
-        let today = dates::day_of(self.book.now);
+        let today = dates::day_of(self.editor.book.now);
         let finding = match dates::parse(text) {
             Err(why) => ("roadmap-bad-date", format!("`{text}` is not a date"), why.to_owned()),
             Ok(day) if day > today => (
@@ -162,7 +173,7 @@ impl RoadmapPage<'_, '_> {
                 format!("`{text}` is in the future"),
                 format!("the build's date is {}; `SOURCE_DATE_EPOCH` sets it", dates::format(today)),
             ),
-            Ok(day) => match self.book.settings.stale_after {
+            Ok(day) => match self.editor.book.settings.stale_after {
                 Some(limit) if today - day > i64::from(limit) => (
                     "roadmap-stale",
                     format!(
@@ -196,7 +207,7 @@ impl RoadmapPage<'_, '_> {
             }
         };
         let progress = &parsed.progress;
-        let replacement = match (self.html, parsed.has_value) {
+        let replacement = match (self.editor.html, parsed.has_value) {
             (true, true) => with_title(&progress.bar(), &progress.value()),
             (true, false) => with_title(&doc.text[cell.range.clone()], &progress.value()),
             (false, true) => format!("{} {}", progress.bar(), escape_text(&progress.value())),

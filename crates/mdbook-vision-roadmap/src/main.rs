@@ -1,5 +1,7 @@
 //! The `mdbook-vision-roadmap` preprocessor binary.
 
+use mdbook_vision_core::run::{self, Preprocessor};
+
 fn main() {
-    mdbook_vision_core::run::main("mdbook-vision-roadmap", &[&mdbook_vision_roadmap::Roadmap]);
+    run::main(&Preprocessor::standalone(&[&mdbook_vision_roadmap::Roadmap]));
 }

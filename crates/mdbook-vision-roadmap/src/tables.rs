@@ -46,7 +46,7 @@ pub struct Table {
 /// tables the suite generated from story blocks.
 pub fn tables(doc: &Document<'_>) -> Vec<Table> {
     let events = &doc.events;
-    let generated = doc.generated_blocks();
+    let generated = &doc.generated;
     let mut found = Vec::new();
     let mut index = 0;
     while index < events.len() {

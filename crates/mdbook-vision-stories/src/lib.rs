@@ -7,11 +7,13 @@
 //! The table is preceded by the model's marker comment, so the other features still see the
 //! story's metadata after this one has run.
 
+use std::collections::HashMap;
+
 use mdbook_vision_core::config::Settings;
 use mdbook_vision_core::diagnostics::{Diagnostic, Location, suggestion};
+use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::{escape_text, join_names, link, table};
-use mdbook_vision_core::model::{self, SHINY_FUTURE, STATUS_QUO, Story, VisionBook};
-use mdbook_vision_core::run::Feature;
+use mdbook_vision_core::model::{Kind, PageId, Story, StoryMeta, VisionBook};
 use mdbook_vision_core::splice::Edits;
 
 /// The fields a table can show, with the default header of each.
@@ -28,11 +30,11 @@ pub const FIELDS: &[(&str, &str)] = &[
 ];
 
 /// The default columns of each kind; other kinds show who is assigned.
-pub const DEFAULT_COLUMNS: &[(&str, &[&str])] = &[
-    (STATUS_QUO, &["character", "shiny-future", "assigned-to"]),
-    (SHINY_FUTURE, &["character", "status-quo", "assigned-to"]),
-    (model::CHARACTER, &["status", "owner"]),
-    ("design-doc", &["topics", "assigned-to"]),
+pub const DEFAULT_COLUMNS: &[(Kind, &[&str])] = &[
+    (Kind::STATUS_QUO, &["character", "shiny-future", "assigned-to"]),
+    (Kind::SHINY_FUTURE, &["character", "status-quo", "assigned-to"]),
+    (Kind::CHARACTER, &["status", "owner"]),
+    (Kind::DESIGN_DOC, &["topics", "assigned-to"]),
 ];
 
 const FALLBACK_COLUMNS: &[&str] = &["assigned-to"];
@@ -51,8 +53,8 @@ pub const NOTHING: &str = "—";
 pub struct Stories;
 
 impl Feature for Stories {
-    fn name(&self) -> &'static str {
-        "vision-stories"
+    fn id(&self) -> FeatureId {
+        FeatureId::Stories
     }
 
     fn check_settings(&self, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
@@ -82,21 +84,36 @@ impl Feature for Stories {
         }
     }
 
-    fn edit_page(&self, book: &VisionBook<'_>, page: usize, edits: &mut Edits, _: &mut Vec<Diagnostic>) {
+    fn prepare<'b>(&self, book: &'b VisionBook<'b>, _: &mut Vec<Diagnostic>) -> Box<dyn PageEditor + 'b> {
+        let headers =
+            FIELDS.iter().map(|(field, _)| (*field, escape_text(&header(&book.settings, field)))).collect();
+        Box::new(StoryTables { book, headers })
+    }
+}
+
+/// The stories feature prepared for a book.
+struct StoryTables<'b> {
+    book: &'b VisionBook<'b>,
+    /// Each field's column header, escaped.
+    headers: HashMap<&'static str, String>,
+}
+
+impl PageEditor for StoryTables<'_> {
+    fn edit_page(&self, page: PageId, edits: &mut Edits, _: &mut Vec<Diagnostic>) {
+        let book = self.book;
+        let doc = &book.page(page).doc;
         for story in book.stories_on(page) {
             let Some(declaration) = story.declaration.as_ref().filter(|d| !d.rendered) else {
                 continue;
             };
-            let doc = &book.pages[page].doc;
             let line_ending = doc.line_ending();
             let prefix = doc.continuation_prefix(declaration.range.start);
-            let columns = columns(&book.settings, &story.kind);
-            let headers: Vec<String> =
-                columns.iter().map(|c| escape_text(&header(&book.settings, c))).collect();
+            let columns = columns(book, story.kind);
+            let headers: Vec<String> = columns.iter().map(|c| self.header(c)).collect();
             let cells: Vec<String> = columns.iter().map(|c| cell(book, page, story, c)).collect();
             let mut replacement = format!(
                 "{}{line_ending}{prefix}{}",
-                model::marker(&resolved_meta(story)),
+                resolved_meta(book, story).marker(),
                 table(&headers, &[cells], line_ending, &prefix)
             );
             // A table goes on until a blank line: keep a line that followed the block out of it.
@@ -105,6 +122,13 @@ impl Feature for Stories {
             }
             edits.replace(declaration.range.clone(), replacement);
         }
+    }
+}
+
+impl StoryTables<'_> {
+    /// The header of `field`'s column, escaped.
+    fn header(&self, field: &str) -> String {
+        self.headers.get(field).cloned().unwrap_or_else(|| escape_text(field))
     }
 }
 
@@ -117,19 +141,19 @@ fn next_line_has_text(text: &str, end: usize) -> bool {
 }
 
 /// The metadata as declared, with the id and kind the model settled on.
-fn resolved_meta(story: &Story) -> model::StoryMeta {
+fn resolved_meta(book: &VisionBook<'_>, story: &Story) -> StoryMeta {
     let mut meta = story.meta.clone();
     meta.id = Some(story.id.clone());
-    meta.kind = Some(story.kind.clone());
+    meta.kind = Some(book.kinds.name(story.kind).to_owned());
     meta
 }
 
-fn columns(settings: &Settings, kind: &str) -> Vec<String> {
-    if let Some(configured) = settings.columns.get(kind) {
-        return configured.clone();
+/// The fields shown as columns of a story of `kind`: configured, else the defaults.
+fn columns<'s>(book: &'s VisionBook<'_>, kind: Kind) -> Vec<&'s str> {
+    if let Some(configured) = book.settings.columns.get(book.kinds.name(kind)) {
+        return configured.iter().map(String::as_str).collect();
     }
-    let defaults = DEFAULT_COLUMNS.iter().find(|(k, _)| *k == kind).map_or(FALLBACK_COLUMNS, |(_, c)| *c);
-    defaults.iter().map(|c| (*c).to_owned()).collect()
+    DEFAULT_COLUMNS.iter().find(|(k, _)| *k == kind).map_or(FALLBACK_COLUMNS, |(_, c)| *c).to_vec()
 }
 
 fn header(settings: &Settings, field: &str) -> String {
@@ -139,7 +163,7 @@ fn header(settings: &Settings, field: &str) -> String {
 }
 
 /// One cell of a story's table, as inline markdown.
-fn cell(book: &VisionBook<'_>, page: usize, story: &Story, field: &str) -> String {
+fn cell(book: &VisionBook<'_>, page: PageId, story: &Story, field: &str) -> String {
     let meta = &story.meta;
     match field {
         "character" => {
@@ -155,7 +179,7 @@ fn cell(book: &VisionBook<'_>, page: usize, story: &Story, field: &str) -> Strin
         },
         "topics" if meta.topics.is_empty() => NOTHING.to_owned(),
         "topics" => escape_text(&meta.topics.join(", ")),
-        "kind" => escape_text(&story.kind),
+        "kind" => escape_text(book.kinds.name(story.kind)),
         "id" => escape_text(&story.id),
         _ => NOTHING.to_owned(),
     }
@@ -165,24 +189,24 @@ fn or_nothing(parts: Vec<String>) -> String {
     if parts.is_empty() { NOTHING.to_owned() } else { join_names(&parts) }
 }
 
-fn character_link(book: &VisionBook<'_>, page: usize, name: &str) -> String {
+fn character_link(book: &VisionBook<'_>, page: PageId, name: &str) -> String {
     match book.character(name) {
         Some(character) => link(name, &book.link_to_character(page, character)),
         None => escape_text(name),
     }
 }
 
-fn pair_cell(book: &VisionBook<'_>, page: usize, story: &Story, kind: &str) -> String {
+fn pair_cell(book: &VisionBook<'_>, page: PageId, story: &Story, field: &str) -> String {
+    let kind = if field == "shiny-future" { Kind::SHINY_FUTURE } else { Kind::STATUS_QUO };
     let links: Vec<String> = book
         .partners(story)
-        .into_iter()
         .filter(|partner| partner.kind == kind)
         .map(|partner| link(&partner.title, &book.link_to_story(page, partner)))
         .collect();
     if links.is_empty() { NOT_YET_WRITTEN.to_owned() } else { join_names(&links) }
 }
 
-fn people(book: &VisionBook<'_>, page: usize, names: &[String]) -> String {
+fn people(book: &VisionBook<'_>, page: PageId, names: &[String]) -> String {
     if !names.is_empty() {
         return join_names(&names.iter().map(|n| escape_text(n)).collect::<Vec<_>>());
     }

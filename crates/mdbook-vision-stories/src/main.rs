@@ -1,5 +1,7 @@
 //! The `mdbook-vision-stories` preprocessor binary.
 
+use mdbook_vision_core::run::{self, Preprocessor};
+
 fn main() {
-    mdbook_vision_core::run::main("mdbook-vision-stories", &[&mdbook_vision_stories::Stories]);
+    run::main(&Preprocessor::standalone(&[&mdbook_vision_stories::Stories]));
 }

@@ -37,7 +37,7 @@ pub fn check(root: &Path, format: Format, deny_warnings: bool) -> Report {
     let (diagnostics, exit_code) = match load(root) {
         Ok(request) => {
             let environment = Environment { github_actions: false, ..Environment::from_process() };
-            let (_, diagnostics) = analyze(&request, &environment, &crate::features());
+            let (_, diagnostics) = analyze(&crate::COMBINED, &request, &environment);
             let policy = if deny_warnings { Severity::Deny } else { Severity::Warn };
             let code = i32::from(diagnostics.fail(policy));
             (diagnostics, code)

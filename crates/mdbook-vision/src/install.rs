@@ -6,14 +6,11 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context as _, Result};
+use mdbook_vision_core::feature::{COMBINED, FeatureId};
 use toml_edit::{DocumentMut, Item, Table};
 
 /// The top-level tables mdBook 0.5 accepts in book.toml; it rejects any other.
 const MDBOOK_05_TABLES: &[&str] = &["book", "build", "preprocessor", "output", "rust"];
-
-/// The standalone tables that `[preprocessor.vision]` replaces.
-const STANDALONE: &[&str] =
-    &["vision-stories", "vision-faq", "vision-characters", "vision-roadmap", "vision-metanarrative"];
 
 /// What `install` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,13 +59,14 @@ pub fn add_table(text: &str, mdbook_05: bool) -> Result<(String, Vec<String>)> {
     let Some(preprocessors) = preprocessors.as_table_like_mut() else {
         anyhow::bail!("`preprocessor` in book.toml is not a table");
     };
-    for standalone in STANDALONE.iter().filter(|name| preprocessors.contains_key(name)) {
+    let standalone_tables = FeatureId::ALL.iter().map(|f| f.preprocessor());
+    for standalone in standalone_tables.filter(|name| preprocessors.contains_key(name)) {
         warnings.push(format!(
             "[preprocessor.{standalone}] is there too: it would run a second time; remove it, its settings can move to [preprocessor.vision]"
         ));
     }
-    if !preprocessors.contains_key("vision") {
-        preprocessors.insert("vision", Item::Table(Table::new()));
+    if !preprocessors.contains_key(COMBINED) {
+        preprocessors.insert(COMBINED, Item::Table(Table::new()));
     }
     Ok((document.to_string(), warnings))
 }

@@ -71,7 +71,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        mdbook_vision_core::run::main("mdbook-vision", &mdbook_vision::features());
+        mdbook_vision_core::run::main(&mdbook_vision::COMBINED);
     };
     let code = match command {
         Command::Supports { .. } => 0,

@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result, bail};
 use mdbook_vision_core::config;
 use mdbook_vision_core::diagnostics::suggestion;
 use mdbook_vision_core::markdown::line_ending;
-use mdbook_vision_core::model::{CHARACTER, VisionBook, build_globs, pair_key};
+use mdbook_vision_core::model::{Kind, VisionBook, build_globs};
 use mdbook_vision_core::protocol::Request;
 
 /// What to create.
@@ -47,10 +47,9 @@ pub fn plan(root: &Path, new: &NewPage) -> Result<Plan> {
     let src = request.src_dir().to_owned();
     let chapters = request.chapters();
     let book = VisionBook::from_request(&request, &chapters, settings, &mut Vec::new());
-    check_request(&book, new)?;
+    let kind = check_request(&book, new)?;
 
-    let last_of_kind =
-        book.pages.iter().rev().find(|p| p.kind.as_deref() == Some(new.kind.as_str()) && !p.is_index);
+    let last_of_kind = book.pages.iter().rev().find(|p| p.kind == Some(kind) && !p.is_index);
     let folder = match last_of_kind {
         Some(page) => page
             .source
@@ -77,7 +76,7 @@ pub fn plan(root: &Path, new: &NewPage) -> Result<Plan> {
         .into_iter()
         .find(|(kind, _)| *kind == new.kind)
         .is_some_and(|(_, globs)| build_globs(&globs, "kinds", &mut Vec::new()).is_match(&relative));
-    let content = template(&book, new, path_decides_kind);
+    let content = template(&book, new, kind, path_decides_kind);
     Ok(Plan { page, content, summary, summary_content, summary_line })
 }
 
@@ -92,17 +91,17 @@ pub fn write(root: &Path, plan: &Plan) -> Result<()> {
         .with_context(|| format!("writing {}", plan.summary.display()))
 }
 
-fn check_request(book: &VisionBook<'_>, new: &NewPage) -> Result<()> {
-    let kinds = book.settings.kind_names();
-    if !kinds.contains(&new.kind) {
+/// The kind of the page to create, once the request is known to make sense for the book.
+fn check_request(book: &VisionBook<'_>, new: &NewPage) -> Result<Kind> {
+    let Some(kind) = book.kinds.named(&new.kind) else {
         bail!(
             "`{}` is not a kind of page of this book: {}",
             new.kind,
-            suggestion(&new.kind, "kinds", kinds.iter().map(String::as_str))
+            suggestion(&new.kind, "kinds", book.kinds.names())
         );
-    }
+    };
     if let Some(name) = &new.character
-        && new.kind != CHARACTER
+        && kind != Kind::CHARACTER
         && book.character(name).is_none()
     {
         bail!(
@@ -111,7 +110,7 @@ fn check_request(book: &VisionBook<'_>, new: &NewPage) -> Result<()> {
         );
     }
     if let Some(pair) = &new.pair {
-        if pair_key(&new.kind).is_none() {
+        if kind.pair_key().is_none() {
             bail!("only status-quo and shiny-future stories have pairs");
         }
         if book.story(pair).is_none() {
@@ -121,7 +120,7 @@ fn check_request(book: &VisionBook<'_>, new: &NewPage) -> Result<()> {
             );
         }
     }
-    Ok(())
+    Ok(kind)
 }
 
 /// The folder a kind's first glob names (`**/status_quo/**` is `status_quo`), for a book
@@ -149,23 +148,23 @@ fn file_stem(title: &str) -> String {
 /// The page: title, story block, a place for the text, and the kind's required questions.
 /// `path_decides_kind`: whether the page's path matches its kind's globs; when it does not, the
 /// block says the kind.
-fn template(book: &VisionBook<'_>, new: &NewPage, path_decides_kind: bool) -> String {
+fn template(book: &VisionBook<'_>, new: &NewPage, kind: Kind, path_decides_kind: bool) -> String {
     let character = new.character.clone().or_else(|| {
-        (new.kind == CHARACTER).then(|| new.title.split(':').next().unwrap_or_default().trim().to_owned())
+        (kind == Kind::CHARACTER).then(|| new.title.split(':').next().unwrap_or_default().trim().to_owned())
     });
     let mut block = Vec::new();
     if !path_decides_kind {
         block.push(format!("kind = {}", toml_string(&new.kind)));
     }
-    match (&character, new.kind.as_str()) {
-        (_, CHARACTER) => block.push("status = \"draft\"".to_owned()),
+    match (&character, kind) {
+        (_, Kind::CHARACTER) => block.push("status = \"draft\"".to_owned()),
         (Some(name), _) => block.push(format!("character = {}", toml_string(name))),
         (None, _) => {}
     }
-    if let (Some(pair), Some(key)) = (&new.pair, pair_key(&new.kind)) {
+    if let (Some(pair), Some(key)) = (&new.pair, kind.pair_key()) {
         block.push(format!("{key} = {}", toml_string(pair)));
     }
-    if new.kind != CHARACTER {
+    if kind != Kind::CHARACTER {
         block.push("assigned-to = []".to_owned());
         block.push("topics = []".to_owned());
     }

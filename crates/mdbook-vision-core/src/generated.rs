@@ -1,0 +1,58 @@
+//! The generated-block contract: how the suite marks the blocks it generates.
+//!
+//! A feature that generates a block holding prose (text another feature could edit, such as
+//! a name in a table cell) writes a marker comment right before it, on a line of its own:
+//!
+//! - `<!-- vision-story {json} -->` before the table made from a story block; the JSON is the
+//!   story's metadata, so the model reads the same stories from a book whether or not
+//!   `vision-stories` ran first;
+//! - `<!-- vision-faq-notice -->` before the notice listing missing FAQ questions.
+//!
+//! The markdown analysis recognises the block that follows a marker
+//! ([`crate::markdown::Document::generated`]); every feature leaves it alone, and a feature
+//! never generates a block where a marked one already is. That is what makes the result the
+//! same in any order of the preprocessors and on a second run. The markers are defined,
+//! written and recognised here only.
+
+/// How a story table announces the metadata it was made from: `<!-- vision-story {json} -->`.
+pub const STORY_MARKER: &str = "<!-- vision-story ";
+
+/// Starts the notice `vision-faq` renders with `render-missing`.
+pub const NOTICE_MARKER: &str = "<!-- vision-faq-notice -->";
+
+/// The comments that mark a block the suite generated.
+const MARKERS: &[&str] = &[STORY_MARKER, NOTICE_MARKER];
+
+/// Whether the raw HTML `html` is one of the suite's markers.
+pub fn is_marker(html: &str) -> bool {
+    MARKERS.iter().any(|marker| html.starts_with(marker))
+}
+
+/// Whether the raw HTML `html` is the marker of a FAQ notice.
+pub fn is_notice_marker(html: &str) -> bool {
+    html.starts_with(NOTICE_MARKER)
+}
+
+/// The marker of a story table whose metadata is `json` (a JSON object on one line).
+pub fn story_marker(json: &str) -> String {
+    // `>` cannot appear in JSON outside strings; escaping it keeps `-->` out of the comment.
+    format!("{STORY_MARKER}{} -->", json.replace('>', "\\u003e"))
+}
+
+/// The metadata JSON of a story table's marker, if `html` is one.
+pub fn story_payload(html: &str) -> Option<&str> {
+    Some(html.trim().strip_prefix(STORY_MARKER)?.strip_suffix("-->")?.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn story_markers_round_trip_and_never_close_early() {
+        let marker = story_marker(r#"{"topics":["x --> y"]}"#);
+        assert!(!marker[4..marker.len() - 3].contains("-->"), "{marker}");
+        assert!(is_marker(&marker));
+        assert_eq!(story_payload(&marker), Some(r#"{"topics":["x --\u003e y"]}"#));
+    }
+}

@@ -1,0 +1,176 @@
+//! Prose: the text of a chapter that is written for readers, where names may be linked; and
+//! the names mentioned in it, found in one scan for a whole cast.
+
+use std::ops::Range;
+
+use aho_corasick::AhoCorasick;
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+use super::{Document, merge_ranges};
+
+/// A stretch of prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prose {
+    /// Its bytes in the source.
+    pub range: Range<usize>,
+    /// Whether it is in a heading.
+    pub in_heading: bool,
+}
+
+impl Document<'_> {
+    /// The chapter's prose: its text outside code, links, images, raw HTML, link reference
+    /// definitions, front matter, the suite's directives and the blocks the suite generated.
+    /// Emphasis, list items, block quotes, table cells and headings are prose.
+    pub fn prose(&self) -> Vec<Prose> {
+        let mut prose = Vec::new();
+        let mut skipped_depth = 0usize;
+        let mut inline_html_depth = 0usize;
+        let mut heading_depth = 0usize;
+        for (event, range) in &self.events {
+            match event {
+                Event::InlineHtml(tag) => {
+                    inline_html_depth = inline_html_depth.saturating_add_signed(tag_depth(tag))
+                }
+                Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::Heading(_) | TagEnd::Item) => {
+                    inline_html_depth = 0;
+                    skipped_depth = skipped_depth.saturating_sub(1);
+                    if matches!(event, Event::End(TagEnd::Heading(_))) {
+                        heading_depth = heading_depth.saturating_sub(1);
+                    }
+                }
+                Event::Start(tag) if skipped_depth > 0 || skips(tag) => skipped_depth += 1,
+                Event::Start(Tag::Heading { .. }) => heading_depth += 1,
+                Event::End(_) if skipped_depth > 0 => skipped_depth -= 1,
+                Event::Text(_) if skipped_depth == 0 && inline_html_depth == 0 => {
+                    prose.push(Prose { range: range.clone(), in_heading: heading_depth > 0 })
+                }
+                _ => {}
+            }
+        }
+        let holes = merge_ranges(
+            self.directives.iter().map(|d| d.range.clone()).chain(self.generated.iter().cloned()).collect(),
+        );
+        prose
+            .into_iter()
+            .flat_map(|p| {
+                subtract(p.range, &holes)
+                    .into_iter()
+                    .map(move |range| Prose { range, in_heading: p.in_heading })
+            })
+            .collect()
+    }
+}
+
+/// Finds whole-word mentions of a set of names, all at once.
+#[derive(Debug, Clone)]
+pub struct NameFinder {
+    automaton: Option<AhoCorasick>,
+    /// For each pattern of the automaton, the index of its name (empty names are left out).
+    names: Vec<usize>,
+}
+
+/// A whole-word mention of one of a [`NameFinder`]'s names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Where it is.
+    pub range: Range<usize>,
+    /// Which name, by its index in the names the finder was made of.
+    pub name: usize,
+    /// Which of the ranges searched it is in, by its position among them.
+    pub within: usize,
+}
+
+impl NameFinder {
+    /// A finder of `names`.
+    pub fn new<'n>(names: impl IntoIterator<Item = &'n str>) -> Self {
+        let (names, patterns): (Vec<usize>, Vec<&str>) =
+            names.into_iter().enumerate().filter(|(_, name)| !name.is_empty()).unzip();
+        let automaton = if patterns.is_empty() { None } else { AhoCorasick::new(&patterns).ok() };
+        NameFinder { automaton, names }
+    }
+
+    /// Every whole-word mention of any name in `ranges` of `text`: not inside a longer word
+    /// (`Alanna`) nor joined to one by a hyphen (`Grace-ful`); `Alan's` mentions `Alan`. Sorted
+    /// by position; a name inside a longer one (`Alan` in `Alan Turing`) is found too.
+    pub fn find<'r>(&self, text: &str, ranges: impl IntoIterator<Item = &'r Range<usize>>) -> Vec<Mention> {
+        let Some(automaton) = &self.automaton else { return Vec::new() };
+        let mut found = Vec::new();
+        for (within, range) in ranges.into_iter().enumerate() {
+            for hit in automaton.find_overlapping_iter(&text[range.clone()]) {
+                let (start, end) = (range.start + hit.start(), range.start + hit.end());
+                if !joined_before(&text[..start]) && !joined_after(&text[end..]) {
+                    found.push(Mention {
+                        range: start..end,
+                        name: self.names[hit.pattern().as_usize()],
+                        within,
+                    });
+                }
+            }
+        }
+        found
+    }
+}
+
+/// `range` without the parts that fall in any of `holes` (sorted, not overlapping).
+fn subtract(range: Range<usize>, holes: &[Range<usize>]) -> Vec<Range<usize>> {
+    let first = holes.partition_point(|h| h.end <= range.start);
+    let mut pieces = Vec::new();
+    let mut start = range.start;
+    for hole in holes[first..].iter().take_while(|h| h.start < range.end).filter(|h| h.end > range.start) {
+        if hole.start > start {
+            pieces.push(start..hole.start);
+        }
+        start = start.max(hole.end);
+    }
+    if start < range.end {
+        pieces.push(start..range.end);
+    }
+    pieces
+}
+
+/// Whether an element starting with `tag` is not prose.
+fn skips(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. } | Tag::HtmlBlock | Tag::MetadataBlock(_)
+    )
+}
+
+/// How an inline HTML tag changes the nesting of raw HTML: +1 for an opening tag, -1 for a
+/// closing one, 0 for a void or self-closing tag or a comment.
+fn tag_depth(tag: &str) -> isize {
+    const VOID: &[&str] = &["br", "img", "hr", "input", "wbr", "meta", "link", "area", "source"];
+    let tag = tag.trim();
+    let name: String =
+        tag.trim_start_matches(['<', '/']).chars().take_while(char::is_ascii_alphanumeric).collect();
+    if tag.starts_with("</") {
+        -1
+    } else if tag.starts_with("<!")
+        || tag.ends_with("/>")
+        || VOID.contains(&name.to_ascii_lowercase().as_str())
+    {
+        0
+    } else {
+        1
+    }
+}
+
+/// Whether text ending `before` runs into a word starting right after it.
+fn joined_before(before: &str) -> bool {
+    let mut chars = before.chars().rev();
+    match chars.next() {
+        Some(c) if c.is_alphanumeric() || c == '_' => true,
+        Some('-') => chars.next().is_some_and(char::is_alphanumeric),
+        _ => false,
+    }
+}
+
+/// Whether `after` continues the word that ends right before it.
+fn joined_after(after: &str) -> bool {
+    let mut chars = after.chars();
+    match chars.next() {
+        Some(c) if c.is_alphanumeric() || c == '_' => true,
+        Some('-') => chars.next().is_some_and(char::is_alphanumeric),
+        _ => false,
+    }
+}

@@ -1,0 +1,103 @@
+//! The book's own consistency: story ids are unique, story blocks name cast members, and
+//! pairings are between a status quo and a shiny future story and mutual.
+
+use std::collections::HashMap;
+
+use super::VisionBook;
+use super::kind::Kind;
+use super::story::Story;
+use crate::diagnostics::{Diagnostic, suggestion};
+
+impl VisionBook<'_> {
+    pub(super) fn check_stories(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let mut first_of: HashMap<&str, &Story> = HashMap::new();
+        for story in &self.stories {
+            if let Some(first) = first_of.get(story.id.as_str()) {
+                diagnostics.push(self.duplicate_id(story, first));
+            } else {
+                first_of.insert(&story.id, story);
+            }
+            self.check_characters(story, diagnostics);
+            self.check_pairs(story, diagnostics);
+        }
+    }
+
+    fn duplicate_id(&self, story: &Story, first: &Story) -> Diagnostic {
+        let range = story.declaration.as_ref().map_or(0..0, |d| d.value_range("id"));
+        Diagnostic::error("duplicate-id", format!("story id `{}` is used twice", story.id))
+            .at(self.page(story.page).location(range))
+            .with_help(format!(
+                "it is also the id of the story in {}; give one of them `id = \"...\"`",
+                self.page(first.page).display_path
+            ))
+    }
+
+    fn check_characters(&self, story: &Story, diagnostics: &mut Vec<Diagnostic>) {
+        if story.kind == Kind::CHARACTER {
+            return;
+        }
+        let Some(declaration) = &story.declaration else {
+            return;
+        };
+        for name in &story.meta.character {
+            if self.character(name).is_none() {
+                diagnostics.push(
+                    Diagnostic::error("unknown-character", format!("`{name}` is not in the cast"))
+                        .at(self.page(story.page).location(declaration.value_range("character")))
+                        .with_help(suggestion(name, "characters", self.cast.iter().map(|c| c.name.as_str()))),
+                );
+            }
+        }
+    }
+
+    fn check_pairs(&self, story: &Story, diagnostics: &mut Vec<Diagnostic>) {
+        let Some(declaration) = &story.declaration else {
+            return;
+        };
+        let (Some(key), Some(expected_kind)) = (story.kind.pair_key(), story.kind.pair()) else { return };
+        let location = || self.page(story.page).location(declaration.value_range(key));
+        for id in story.meta.declared_pairs(story.kind) {
+            let Some(other) = self.story(id) else {
+                let ids = self.stories.iter().map(|s| s.id.as_str());
+                diagnostics.push(
+                    Diagnostic::error("unknown-story", format!("no story has the id `{id}`"))
+                        .at(location())
+                        .with_help(suggestion(id, "story ids", ids)),
+                );
+                continue;
+            };
+            if other.kind != expected_kind {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "pair-kind",
+                        format!(
+                            "`{key}` names `{id}`, which is a {} story, not a {} one",
+                            self.kinds.name(other.kind),
+                            self.kinds.name(expected_kind)
+                        ),
+                    )
+                    .at(location()),
+                );
+                continue;
+            }
+            let theirs = other.meta.declared_pairs(other.kind);
+            if !theirs.is_empty() && !theirs.contains(&story.id) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "pair-not-mutual",
+                        format!(
+                            "`{}` pairs with `{id}`, but `{id}` pairs with `{}`",
+                            story.id,
+                            theirs.join("`, `")
+                        ),
+                    )
+                    .at(location())
+                    .with_help(format!(
+                        "a pairing must be mutual: fix one side, or declare it on one side only (in {})",
+                        self.page(other.page).display_path
+                    )),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Links between pages: where a destination leads, and the links that lead to cast members.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Tag};
+
+use super::page::{is_relative_path, resolve};
+use super::{CharacterId, PageId, VisionBook};
+
+/// A link on a page that leads to a cast member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharacterLink {
+    /// The whole link in the source (`[the dev][Alan]`).
+    pub range: Range<usize>,
+    /// The character.
+    pub character: CharacterId,
+    /// When the link is broken: the stale destination its definition gives, or empty when the
+    /// definition is missing.
+    pub broken: Option<String>,
+    /// Its reference label, for a reference link.
+    pub label: String,
+}
+
+fn is_reference(link_type: LinkType) -> bool {
+    matches!(link_type, LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut)
+}
+
+impl VisionBook<'_> {
+    /// The page a link destination written on page `from` leads to, if it is a page of the
+    /// book: relative paths are resolved from `from`'s folder, and `.html` stands for `.md`.
+    /// `None` also for external links and same-page anchors.
+    pub fn page_at(&self, from: PageId, destination: &str) -> Option<PageId> {
+        let path = resolve(&self.page(from).output_path, destination)?;
+        self.pages_by_path.get(&path).copied()
+    }
+
+    /// The links on `page` that lead to a character, outside blocks the suite generated: by
+    /// their destination (page and anchor), or as a reference link whose label names a cast
+    /// member, its definition missing, stale or sound.
+    pub(super) fn find_character_links(&self, page: PageId) -> Vec<CharacterLink> {
+        let doc = &self.page(page).doc;
+        let mut links: Vec<CharacterLink> = doc
+            .events
+            .iter()
+            .filter(|(_, range)| !doc.in_generated(range.start))
+            .filter_map(|(event, range)| {
+                let Event::Start(Tag::Link { link_type, dest_url, id, .. }) = event else { return None };
+                let by_label = is_reference(*link_type).then(|| self.character_named(id)).flatten();
+                let character = by_label.or_else(|| self.character_linked_by(page, dest_url))?;
+                let stale = is_relative_path(dest_url) && self.page_at(page, dest_url).is_none();
+                Some(CharacterLink {
+                    range: range.clone(),
+                    character,
+                    broken: stale.then(|| dest_url.to_string()),
+                    label: id.to_string(),
+                })
+            })
+            .collect();
+        links.extend(self.broken_character_references(page));
+        links.sort_by_key(|l| l.range.start);
+        links
+    }
+
+    /// Reference links to cast members whose definition is missing, where a link can be: not
+    /// an image (`![Alan]`), not inside another link, not inside a directive.
+    fn broken_character_references(&self, page: PageId) -> Vec<CharacterLink> {
+        let doc = &self.page(page).doc;
+        let mut taken: Vec<Range<usize>> = doc
+            .events
+            .iter()
+            .filter(|(e, _)| matches!(e, Event::Start(Tag::Link { .. } | Tag::Image { .. })))
+            .map(|(_, r)| r.clone())
+            .collect();
+        taken.extend(doc.directives.iter().map(|d| d.range.clone()));
+        doc.broken_references
+            .iter()
+            .filter(|b| {
+                !doc.text[..b.range.start].ends_with('!') && !doc.text[b.range.clone()].starts_with('!')
+            })
+            .filter(|b| !taken.iter().any(|t| t.start <= b.range.start && b.range.end <= t.end))
+            .filter_map(|b| {
+                Some(CharacterLink {
+                    range: b.range.clone(),
+                    character: self.character_named(&b.label)?,
+                    broken: Some(String::new()),
+                    label: b.label.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// The cast member whose page (and section) a link destination written on `page` leads to.
+    fn character_linked_by(&self, page: PageId, destination: &str) -> Option<CharacterId> {
+        let target = self.page_at(page, destination)?;
+        let anchor = destination.split_once('#').map(|(_, anchor)| anchor);
+        self.cast_on(target)
+            .find(|(_, c)| c.anchor.is_none() || c.anchor.as_deref() == anchor)
+            .map(|(id, _)| id)
+    }
+}

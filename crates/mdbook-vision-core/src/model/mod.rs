@@ -1,0 +1,410 @@
+//! The model of a vision book: its pages and their kinds, its stories, its cast, and the
+//! relative links between any two of them.
+//!
+//! The model is built once from every chapter, before any feature runs, so what a feature
+//! generates never depends on the order of chapters or of preprocessors. Stories are declared
+//! by ```` ```story ```` blocks, or by the marker of the table `vision-stories` made of one
+//! (see [`crate::generated`]), so the model reads the same stories from a book whether or not
+//! that preprocessor ran first. Lookups by id, name, page and path go through indexes built
+//! with the model.
+
+mod cast;
+mod checks;
+mod kind;
+mod links;
+mod page;
+mod story;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+pub use self::cast::{CastMention, Character};
+pub use self::kind::{GlobSet, Kind, Kinds, build_globs};
+pub use self::links::CharacterLink;
+pub use self::page::{Page, is_relative_path, relative_path};
+pub use self::story::{Declaration, STORY_BLOCK, STORY_KEYS, Story, StoryMeta, section_of, slug};
+use crate::config::{DEFAULT_HOW_TO_FILE, Settings};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::markdown::{Flavor, NameFinder, normalize_label};
+use crate::protocol::{ChapterSource, Request};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(u32);
+
+        impl $name {
+            /// Its position in the book's list.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+
+            fn at(index: usize) -> Self {
+                $name(u32::try_from(index).unwrap_or(u32::MAX))
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A page of the book: its position in [`VisionBook::pages`].
+    PageId
+);
+id_type!(
+    /// A story of the book: its position in [`VisionBook::stories`].
+    StoryId
+);
+id_type!(
+    /// A cast member: its position in [`VisionBook::cast`].
+    CharacterId
+);
+
+/// The whole vision book: pages, stories and cast.
+#[derive(Debug)]
+pub struct VisionBook<'a> {
+    /// How mdBook will parse and render the book.
+    pub flavor: Flavor,
+    /// The suite's settings.
+    pub settings: Settings,
+    /// The kinds of page.
+    pub kinds: Kinds,
+    /// Every chapter with a file, in SUMMARY.md order.
+    pub pages: Vec<Page<'a>>,
+    /// Every story, in SUMMARY.md order.
+    pub stories: Vec<Story>,
+    /// The cast.
+    pub cast: Vec<Character>,
+    /// The how-to page, if the book has one.
+    pub how_to: Option<PageId>,
+    /// The renderer the book is prepared for (`html`, `markdown`, ...).
+    pub renderer: String,
+    /// The time of the build, in seconds since the Unix epoch (`SOURCE_DATE_EPOCH` when set).
+    pub now: u64,
+    /// Each page's file and output path, to the first page that has it.
+    pages_by_path: HashMap<String, PageId>,
+    /// Each story id, to every story that has it (more than one is an error).
+    stories_by_id: HashMap<String, Vec<StoryId>>,
+    /// Each page's stories, as a range of story ids.
+    stories_by_page: Vec<Range<usize>>,
+    /// Each story's partners, in book order.
+    partners: Vec<Vec<StoryId>>,
+    /// Each name, and each name as a link label matches it, to its cast member.
+    cast_by_name: HashMap<String, CharacterId>,
+    cast_by_label: HashMap<String, CharacterId>,
+    /// Each page, to the cast members it describes, in cast order.
+    cast_by_page: HashMap<PageId, Vec<CharacterId>>,
+}
+
+impl<'a> VisionBook<'a> {
+    /// Builds the model of `chapters`; `src_dir` is the book's source folder (`book.src`).
+    /// Problems in the book (bad blocks, unknown ids or characters, ...) are reported.
+    pub fn build(
+        chapters: &'a [ChapterSource],
+        settings: Settings,
+        flavor: Flavor,
+        src_dir: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Self {
+        let kinds = Kinds::new(&settings, diagnostics);
+        let pages: Vec<Page<'a>> =
+            chapters.iter().map(|source| Page::new(source, flavor, src_dir, &kinds)).collect();
+        let mut book = VisionBook {
+            flavor,
+            settings,
+            kinds,
+            pages_by_path: index_paths(&pages),
+            pages,
+            stories: Vec::new(),
+            cast: Vec::new(),
+            how_to: None,
+            renderer: String::new(),
+            now: 0,
+            stories_by_id: HashMap::new(),
+            stories_by_page: Vec::new(),
+            partners: Vec::new(),
+            cast_by_name: HashMap::new(),
+            cast_by_label: HashMap::new(),
+            cast_by_page: HashMap::new(),
+        };
+        book.how_to = book.find_how_to(diagnostics);
+        book.set_cast(diagnostics);
+        book.find_mentions_and_links();
+        book.set_stories(diagnostics);
+        book.check_stories(diagnostics);
+        book
+    }
+
+    /// Builds the model of `chapters`, the chapters of `request`, with `settings`: parsed as
+    /// the mdBook that sent the request parses them, for its renderer.
+    pub fn from_request(
+        request: &Request,
+        chapters: &'a [ChapterSource],
+        settings: Settings,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Self {
+        let flavor = Flavor::new(request.mdbook_version(), request.config());
+        let mut book = VisionBook::build(chapters, settings, flavor, request.src_dir(), diagnostics);
+        book.renderer = request.renderer().to_owned();
+        book
+    }
+
+    /// Every page's id, in order.
+    pub fn page_ids(&self) -> impl Iterator<Item = PageId> + use<> {
+        (0..self.pages.len()).map(PageId::at)
+    }
+
+    /// Every cast member's id, in cast order.
+    pub fn cast_ids(&self) -> impl Iterator<Item = CharacterId> + use<> {
+        (0..self.cast.len()).map(CharacterId::at)
+    }
+
+    /// The page `id`.
+    pub fn page(&self, id: PageId) -> &Page<'a> {
+        &self.pages[id.index()]
+    }
+
+    /// The story `id`.
+    pub fn story_at(&self, id: StoryId) -> &Story {
+        &self.stories[id.index()]
+    }
+
+    /// The cast member `id`.
+    pub fn character_at(&self, id: CharacterId) -> &Character {
+        &self.cast[id.index()]
+    }
+
+    /// The story with this id.
+    pub fn story(&self, id: &str) -> Option<&Story> {
+        self.stories_by_id.get(id).and_then(|ids| ids.first()).map(|&id| self.story_at(id))
+    }
+
+    /// The stories declared on page `page`, in order.
+    pub fn stories_on(&self, page: PageId) -> &[Story] {
+        self.stories_by_page.get(page.index()).map_or(&[], |range| &self.stories[range.clone()])
+    }
+
+    /// The cast member with this name.
+    pub fn character(&self, name: &str) -> Option<&Character> {
+        self.cast_by_name.get(name).map(|&id| self.character_at(id))
+    }
+
+    /// The cast member a link reference label names (`[Alan]`), matched as labels are.
+    pub fn character_named(&self, label: &str) -> Option<CharacterId> {
+        self.cast_by_label.get(&normalize_label(label)).copied()
+    }
+
+    /// The cast members page `page` describes, in cast order.
+    pub fn cast_on(&self, page: PageId) -> impl Iterator<Item = (CharacterId, &Character)> {
+        self.cast_by_page.get(&page).into_iter().flatten().map(|&id| (id, self.character_at(id)))
+    }
+
+    /// The stories paired with `story`: those it names, and those that name it, in book order.
+    pub fn partners(&self, story: &Story) -> impl Iterator<Item = &Story> {
+        let on_page = self.stories_by_page.get(story.page.index()).cloned().unwrap_or_default();
+        let id = on_page
+            .clone()
+            .zip(&self.stories[on_page])
+            .find(|(_, s)| std::ptr::eq(*s, story))
+            .map(|(i, _)| i);
+        id.map_or(&[][..], |id| &self.partners[id]).iter().map(|&p| self.story_at(p))
+    }
+
+    /// A link from page `from` to page `to` (and `anchor` in it), relative to `from`.
+    pub fn link(&self, from: PageId, to: PageId, anchor: Option<&str>) -> String {
+        let target = relative_path(&self.page(from).output_path, &self.page(to).output_path);
+        match anchor {
+            Some(anchor) => format!("{target}#{anchor}"),
+            None => target,
+        }
+    }
+
+    /// A link from page `from` to a story.
+    pub fn link_to_story(&self, from: PageId, story: &Story) -> String {
+        self.link(from, story.page, story.anchor.as_deref())
+    }
+
+    /// A link from page `from` to a character's page.
+    pub fn link_to_character(&self, from: PageId, character: &Character) -> String {
+        self.link(from, character.page, character.anchor.as_deref())
+    }
+
+    /// The page a setting names by its path relative to `src` (`./` allowed).
+    fn find_page(&self, path: &str) -> Option<PageId> {
+        let path = path.trim_start_matches("./");
+        self.pages
+            .iter()
+            .position(|p| {
+                p.source.source_path.as_deref() == Some(path) || p.source.path.as_deref() == Some(path)
+            })
+            .map(PageId::at)
+    }
+
+    fn find_how_to(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<PageId> {
+        match &self.settings.how_to {
+            Some(path) => {
+                let page = self.find_page(path);
+                if page.is_none() {
+                    diagnostics.push(unknown_page("how-to", path));
+                }
+                page
+            }
+            None => self
+                .pages
+                .iter()
+                .position(|p| {
+                    p.source.file().is_some_and(|f| f.rsplit('/').next() == Some(DEFAULT_HOW_TO_FILE))
+                })
+                .map(PageId::at),
+        }
+    }
+
+    /// Finds the cast, configured or declared by the cast pages, and indexes it.
+    fn set_cast(&mut self, diagnostics: &mut Vec<Diagnostic>) {
+        self.cast = if self.settings.cast.is_empty() {
+            self.discovered_cast(diagnostics)
+        } else {
+            self.configured_cast(diagnostics)
+        };
+        for (index, character) in self.cast.iter().enumerate() {
+            let id = CharacterId::at(index);
+            self.cast_by_name.entry(character.name.clone()).or_insert(id);
+            self.cast_by_label.entry(normalize_label(&character.name)).or_insert(id);
+            self.cast_by_page.entry(character.page).or_default().push(id);
+        }
+    }
+
+    fn discovered_cast(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Character> {
+        let globs = build_globs(&self.settings.cast_page_globs(), "cast-pages", diagnostics);
+        self.page_ids()
+            .filter(|&id| {
+                let page = self.page(id);
+                page.source.file().is_some_and(|f| globs.is_match(f)) && !page.not_a_story
+            })
+            .flat_map(|id| cast::declared_on(id, self.page(id)))
+            .collect()
+    }
+
+    fn configured_cast(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Character> {
+        let mut cast = Vec::new();
+        for (name, target) in &self.settings.cast {
+            let (path, anchor) = match target.split_once('#') {
+                Some((path, anchor)) => (path, Some(anchor.to_owned())),
+                None => (target.as_str(), None),
+            };
+            match self.find_page(path) {
+                Some(page) => cast.push(Character { name: name.clone(), page, anchor }),
+                None => diagnostics.push(unknown_page(&format!("cast.{name}"), path)),
+            }
+        }
+        cast
+    }
+
+    /// Finds, on every page, the mentions of cast members (in one scan for the whole cast) and
+    /// the links to them.
+    fn find_mentions_and_links(&mut self) {
+        let finder = NameFinder::new(self.cast.iter().map(|c| c.name.as_str()));
+        let found: Vec<(Vec<CastMention>, Vec<CharacterLink>)> = self
+            .page_ids()
+            .map(|id| {
+                let doc = &self.page(id).doc;
+                let prose = doc.prose();
+                let mentions = finder
+                    .find(doc.text, prose.iter().map(|p| &p.range))
+                    .into_iter()
+                    .map(|m| CastMention {
+                        range: m.range,
+                        character: CharacterId::at(m.name),
+                        in_heading: prose[m.within].in_heading,
+                    })
+                    .collect();
+                (mentions, self.find_character_links(id))
+            })
+            .collect();
+        for (page, (mentions, links)) in self.pages.iter_mut().zip(found) {
+            page.mentions = mentions;
+            page.character_links = links;
+        }
+    }
+
+    /// Finds every page's stories, indexes them, and settles their partners and characters.
+    fn set_stories(&mut self, diagnostics: &mut Vec<Diagnostic>) {
+        for id in self.page_ids() {
+            let start = self.stories.len();
+            let found = story::stories_of(id, self.page(id), &self.kinds, diagnostics);
+            self.stories.extend(found);
+            self.stories_by_page.push(start..self.stories.len());
+        }
+        for (index, story) in self.stories.iter().enumerate() {
+            self.stories_by_id.entry(story.id.clone()).or_default().push(StoryId::at(index));
+        }
+        self.partners = self.find_partners();
+        let characters: Vec<Vec<String>> = self.stories.iter().map(|s| self.characters_of(s)).collect();
+        for (story, characters) in self.stories.iter_mut().zip(characters) {
+            story.characters = characters;
+        }
+    }
+
+    fn find_partners(&self) -> Vec<Vec<StoryId>> {
+        let mut partners = vec![Vec::new(); self.stories.len()];
+        for (index, story) in self.stories.iter().enumerate() {
+            for declared in story.meta.declared_pairs(story.kind) {
+                for &other in self.stories_by_id.get(declared).into_iter().flatten() {
+                    partners[index].push(other);
+                    partners[other.index()].push(StoryId::at(index));
+                }
+            }
+        }
+        for list in &mut partners {
+            list.sort_unstable();
+            list.dedup();
+        }
+        partners
+    }
+
+    /// The characters `story` is about: those its block names, else the cast members its text
+    /// (headings included) mentions or links to, in the order of the cast. A character page's
+    /// own character is not among them.
+    fn characters_of(&self, story: &Story) -> Vec<String> {
+        if !story.meta.character.is_empty() {
+            return story.meta.character.clone();
+        }
+        let page = self.page(story.page);
+        let in_story = |range: &Range<usize>| story.section.contains(&range.start);
+        let present: HashSet<CharacterId> = page
+            .mentions
+            .iter()
+            .filter(|m| in_story(&m.range))
+            .map(|m| m.character)
+            .chain(page.character_links.iter().filter(|l| in_story(&l.range)).map(|l| l.character))
+            .collect();
+        self.cast
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !(c.page == story.page && story.kind == Kind::CHARACTER))
+            .filter(|(index, _)| present.contains(&CharacterId::at(*index)))
+            .map(|(_, c)| c.name.clone())
+            .collect()
+    }
+}
+
+/// Each page's file and output path, to the first page that has it.
+fn index_paths(pages: &[Page<'_>]) -> HashMap<String, PageId> {
+    let mut index = HashMap::new();
+    for (position, page) in pages.iter().enumerate() {
+        index.entry(page.output_path.clone()).or_insert(PageId::at(position));
+        if let Some(file) = page.source.file() {
+            index.entry(file.to_owned()).or_insert(PageId::at(position));
+        }
+    }
+    index
+}
+
+fn unknown_page(setting: &str, path: &str) -> Diagnostic {
+    Diagnostic::error(
+        "unknown-page",
+        format!("`{setting}` names `{path}`, which is not a chapter of the book"),
+    )
+    .at(Location::file("book.toml"))
+    .with_help("give the path of a chapter's file relative to the book's `src` folder, as in SUMMARY.md")
+}

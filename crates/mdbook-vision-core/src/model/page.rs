@@ -1,0 +1,178 @@
+//! Pages: the chapters of the book with their parsed markdown, kind and paths; and the
+//! relative paths between them.
+
+use std::ops::Range;
+
+use super::cast::CastMention;
+use super::kind::{Kind, Kinds};
+use super::links::CharacterLink;
+use crate::diagnostics::Location;
+use crate::markdown::{Document, Flavor};
+use crate::protocol::ChapterSource;
+
+/// A chapter of the book with its parsed markdown and its kind.
+#[derive(Debug)]
+pub struct Page<'a> {
+    /// The chapter as mdBook sent it.
+    pub source: &'a ChapterSource,
+    /// Its file relative to the book root (`src/vision/alan.md`), for diagnostics.
+    pub display_path: String,
+    /// The path it is rendered from, relative to `src` (`README.md` becomes `index.md`).
+    pub output_path: String,
+    /// Its markdown, parsed once.
+    pub doc: Document<'a>,
+    /// Its kind, from its path.
+    pub kind: Option<Kind>,
+    /// Whether it is an index page: `README.md`, `index.md`, or a chapter with sub-chapters.
+    pub is_index: bool,
+    /// Whether it is an index page or matches the `not-stories` globs: such a page holds no
+    /// implicit story.
+    pub not_a_story: bool,
+    /// The mentions of cast members in its prose (headings included), in order.
+    pub mentions: Vec<CastMention>,
+    /// Its links to cast members, sound or broken, in order.
+    pub character_links: Vec<CharacterLink>,
+}
+
+impl<'a> Page<'a> {
+    /// The page of `source`, parsed as mdBook of `flavor` parses it; `src_dir` is the book's
+    /// source folder (`book.src`).
+    pub(super) fn new(source: &'a ChapterSource, flavor: Flavor, src_dir: &str, kinds: &Kinds) -> Self {
+        let file = source.file().unwrap_or_default();
+        let is_index = is_index_file(file) || source.has_sub_items;
+        Page {
+            source,
+            display_path: join_path(src_dir, file),
+            output_path: output_path(source.path.as_deref().unwrap_or(file)),
+            doc: Document::parse(&source.content, flavor),
+            kind: kinds.of_file(file),
+            is_index,
+            not_a_story: is_index || kinds.is_not_a_story(file),
+            mentions: Vec::new(),
+            character_links: Vec::new(),
+        }
+    }
+
+    /// Its file name without extension.
+    pub fn stem(&self) -> &str {
+        let file = self.source.file().unwrap_or_default();
+        let name = file.rsplit('/').next().unwrap_or(file);
+        name.strip_suffix(".md").unwrap_or(name)
+    }
+
+    /// The location of `range` of this page's text, for a diagnostic.
+    pub fn location(&self, range: Range<usize>) -> Location {
+        Location::in_text(self.display_path.as_str(), self.doc.text, range)
+    }
+
+    /// Its title: its first heading, else its SUMMARY.md name.
+    pub fn title(&self) -> String {
+        self.doc
+            .first_heading()
+            .map(|h| h.title.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| self.source.name.clone())
+    }
+}
+
+fn is_index_file(file: &str) -> bool {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.eq_ignore_ascii_case("README.md") || name.eq_ignore_ascii_case("index.md")
+}
+
+/// mdBook renders `README.md` chapters as `index.html`.
+fn output_path(path: &str) -> String {
+    match path.rsplit_once('/') {
+        Some((dir, name)) if name.eq_ignore_ascii_case("README.md") => format!("{dir}/index.md"),
+        None if path.eq_ignore_ascii_case("README.md") => "index.md".to_owned(),
+        _ => path.to_owned(),
+    }
+}
+
+fn join_path(dir: &str, file: &str) -> String {
+    let dir = dir.trim_end_matches('/');
+    if dir.is_empty() || dir == "." { file.to_owned() } else { format!("{dir}/{file}") }
+}
+
+/// Whether a link destination is a path within the book (not a URL, a mail address or an
+/// anchor on the same page).
+pub fn is_relative_path(destination: &str) -> bool {
+    let path = destination.split(['#', '?']).next().unwrap_or_default();
+    !(path.is_empty() || path.contains("://") || path.starts_with("mailto:"))
+}
+
+/// The path of `to` relative to the folder of `from`; both relative to `src`.
+pub fn relative_path(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
+    let common = from_dirs.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from_dirs.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
+}
+
+/// The path, relative to `src`, that a link destination written on the page rendered from
+/// `from` leads to, with `.html` read as `.md`; `None` when it is not a relative path or climbs
+/// above `src`.
+pub fn resolve(from: &str, destination: &str) -> Option<String> {
+    if !is_relative_path(destination) {
+        return None;
+    }
+    let path = destination.split(['#', '?']).next().unwrap_or_default();
+    let folder = from.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let joined = match path.strip_prefix('/') {
+        Some(absolute) => absolute.to_owned(),
+        None => format!("{folder}/{path}"),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            // Above `src` there are no pages.
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    let resolved = parts.join("/");
+    Some(match resolved.strip_suffix(".html") {
+        Some(stem) => format!("{stem}.md"),
+        None => resolved,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_climb_and_descend() {
+        assert_eq!(
+            relative_path("vision/status_quo/a.md", "vision/characters/alan.md"),
+            "../characters/alan.md"
+        );
+        assert_eq!(relative_path("a.md", "vision/b.md"), "vision/b.md");
+        assert_eq!(relative_path("vision/x/y/a.md", "b.md"), "../../../b.md");
+        assert_eq!(relative_path("vision/a.md", "vision/a.md"), "a.md");
+    }
+
+    #[test]
+    fn readme_chapters_render_as_index_pages() {
+        assert_eq!(output_path("vision/README.md"), "vision/index.md");
+        assert_eq!(output_path("README.md"), "index.md");
+        assert_eq!(output_path("vision/readme_notes.md"), "vision/readme_notes.md");
+    }
+
+    #[test]
+    fn destinations_resolve_from_the_page_folder() {
+        assert_eq!(
+            resolve("vision/sq/a.md", "../characters/alan.html#x").as_deref(),
+            Some("vision/characters/alan.md")
+        );
+        assert_eq!(resolve("vision/a.md", "/b.md").as_deref(), Some("b.md"));
+        assert_eq!(resolve("a.md", "../../b.md"), None);
+        assert_eq!(resolve("a.md", "https://x.org/b.md"), None);
+    }
+}

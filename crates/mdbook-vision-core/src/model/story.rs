@@ -1,0 +1,368 @@
+//! Stories and their metadata: ```` ```story ```` blocks, the markers of the tables made from
+//! them, and the stories found on each page.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use super::PageId;
+use super::kind::{Kind, Kinds};
+use super::page::Page;
+use crate::diagnostics::{Diagnostic, suggestion};
+use crate::generated;
+use crate::markdown::{Document, FencedBlock, Heading};
+
+/// The info string of a story metadata block.
+pub const STORY_BLOCK: &str = "story";
+
+/// The keys a story block may hold.
+pub const STORY_KEYS: &[&str] =
+    &["id", "kind", "character", "shiny-future", "status-quo", "assigned-to", "topics", "status", "owner"];
+
+/// What a story block declares. Lists may be written as one string or an array of strings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct StoryMeta {
+    /// The story's id, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The kind, when given; otherwise the page's path decides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The characters the story is about (on a character page: the character it describes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub character: Vec<String>,
+    /// On a status quo story: the paired shiny future stories.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shiny_future: Vec<String>,
+    /// On a shiny future story: the paired status quo stories.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub status_quo: Vec<String>,
+    /// Who is writing it; empty means a volunteer is wanted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assigned_to: Vec<String>,
+    /// Topics, for grouping stories.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<String>,
+    /// The page's status (`draft`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Who owns the page.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub owner: Vec<String>,
+}
+
+impl StoryMeta {
+    /// The ids this story declares as its pair, for its kind.
+    pub fn declared_pairs(&self, kind: Kind) -> &[String] {
+        match kind {
+            Kind::STATUS_QUO => &self.shiny_future,
+            Kind::SHINY_FUTURE => &self.status_quo,
+            _ => &[],
+        }
+    }
+
+    /// The marker comment that stands before the table rendered from this metadata.
+    pub fn marker(&self) -> String {
+        generated::story_marker(&serde_json::to_string(self).unwrap_or_default())
+    }
+}
+
+/// Where a story's metadata was declared in its chapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declaration {
+    /// The whole block (or marker comment).
+    pub range: Range<usize>,
+    /// Whether it is a rendered table's marker rather than a ```` ```story ```` block.
+    pub rendered: bool,
+    /// For each key written in the block, the source range of its value.
+    pub values: BTreeMap<String, Range<usize>>,
+}
+
+impl Declaration {
+    /// The source range of the value of `key`, or of the whole declaration.
+    pub fn value_range(&self, key: &str) -> Range<usize> {
+        self.values.get(key).cloned().unwrap_or(self.range.start..self.range.start)
+    }
+}
+
+/// A story: a page, or a section of a single-page chapter, with its metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Story {
+    /// Unique in the book.
+    pub id: String,
+    /// Its heading's text, else the chapter's first heading, else its SUMMARY.md name.
+    pub title: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// The page it is on.
+    pub page: PageId,
+    /// The heading id of its section, for a story that is one of several in a chapter.
+    pub anchor: Option<String>,
+    /// The bytes of the chapter that belong to it.
+    pub section: Range<usize>,
+    /// What its block declares.
+    pub meta: StoryMeta,
+    /// Its block, if it has one.
+    pub declaration: Option<Declaration>,
+    /// The characters it is about: those its block names, else the cast members its text
+    /// (headings included) mentions or links to.
+    pub characters: Vec<String>,
+}
+
+/// The stories of page `id`: one per declaration, or the page itself as a story without
+/// metadata when it has no block and its kind holds stories.
+pub(super) fn stories_of(
+    id: PageId,
+    page: &Page<'_>,
+    kinds: &Kinds,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Story> {
+    let declared = declarations(page, kinds, diagnostics);
+    let has_blocks =
+        !declared.is_empty() || page.doc.fenced_blocks.iter().any(|b| b.language() == STORY_BLOCK);
+    if !has_blocks {
+        return implicit_story(id, page).into_iter().collect();
+    }
+    let several = declared.len() > 1;
+    declared
+        .into_iter()
+        .filter_map(|(meta, declaration)| {
+            declared_story(id, page, kinds, several, meta, declaration, diagnostics)
+        })
+        .collect()
+}
+
+fn declared_story(
+    id: PageId,
+    page: &Page<'_>,
+    kinds: &Kinds,
+    several: bool,
+    meta: StoryMeta,
+    declaration: Declaration,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Story> {
+    let kind = meta.kind.as_deref().and_then(|k| kinds.named(k)).or(page.kind);
+    let Some(kind) = kind else {
+        diagnostics.push(
+            Diagnostic::error("unknown-kind", "cannot tell what kind of page this story is on")
+                .at(page.location(declaration.range.start..declaration.range.start))
+                .with_help("add `kind = \"...\"` to the block, or configure `kinds` globs for this path"),
+        );
+        return None;
+    };
+    let heading = page.doc.heading_before(declaration.range.start);
+    if !several {
+        return Some(Story {
+            id: meta.id.clone().unwrap_or_else(|| page.stem().to_owned()),
+            title: page.title(),
+            kind,
+            page: id,
+            anchor: None,
+            section: 0..page.doc.text.len(),
+            meta,
+            declaration: Some(declaration),
+            characters: Vec::new(),
+        });
+    }
+    let Some(heading) = heading else {
+        diagnostics.push(
+            Diagnostic::error("unnamed-story", "a story of a single-page chapter has no heading above it")
+                .at(page.location(declaration.range.start..declaration.range.start))
+                .with_help("put each story's block right under the story's heading"),
+        );
+        return None;
+    };
+    Some(Story {
+        id: meta.id.clone().unwrap_or_else(|| slug(&heading.title)),
+        title: heading.title.trim().to_owned(),
+        kind,
+        page: id,
+        anchor: Some(heading.id.clone()),
+        section: section_of(&page.doc, heading),
+        meta,
+        declaration: Some(declaration),
+        characters: Vec::new(),
+    })
+}
+
+/// A page of a story kind without a block is a story with no metadata.
+fn implicit_story(id: PageId, page: &Page<'_>) -> Option<Story> {
+    let kind = page.kind?;
+    if page.not_a_story || kind == Kind::CHARACTER || kind == Kind::ROADMAP {
+        return None;
+    }
+    Some(Story {
+        id: page.stem().to_owned(),
+        title: page.title(),
+        kind,
+        page: id,
+        anchor: None,
+        section: 0..page.doc.text.len(),
+        meta: StoryMeta::default(),
+        declaration: None,
+        characters: Vec::new(),
+    })
+}
+
+/// An id made of a heading: lowercase letters, digits, `_` and `-`.
+pub fn slug(text: &str) -> String {
+    crate::markdown::heading_id_05(text).trim_matches('-').to_owned()
+}
+
+/// From `heading` to the next heading of the same or a higher level.
+pub fn section_of(doc: &Document<'_>, heading: &Heading) -> Range<usize> {
+    let end = doc
+        .headings
+        .iter()
+        .find(|h| h.range.start > heading.range.start && h.level <= heading.level)
+        .map_or(doc.text.len(), |h| h.range.start);
+    heading.range.start..end
+}
+
+/// The story declarations of a page: its ```` ```story ```` blocks and rendered markers.
+fn declarations(
+    page: &Page<'_>,
+    kinds: &Kinds,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(StoryMeta, Declaration)> {
+    let mut found = Vec::new();
+    for block in page.doc.fenced_blocks.iter().filter(|b| b.language() == STORY_BLOCK) {
+        if let Some(parsed) = parse_block(page, block, kinds, diagnostics) {
+            found.push(parsed);
+        }
+    }
+    for (event, range) in &page.doc.events {
+        if let pulldown_cmark::Event::Html(html) = event
+            && let Some(meta) = parse_marker(html)
+        {
+            let range = range.start..range.start + html.trim_end().len();
+            found.push((meta, Declaration { range, rendered: true, values: BTreeMap::new() }));
+        }
+    }
+    found.sort_by_key(|(_, d)| d.range.start);
+    found
+}
+
+fn parse_marker(html: &str) -> Option<StoryMeta> {
+    serde_json::from_str(generated::story_payload(html)?).ok()
+}
+
+fn parse_block(
+    page: &Page<'_>,
+    block: &FencedBlock,
+    kinds: &Kinds,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(StoryMeta, Declaration)> {
+    let at =
+        |range: Range<usize>| page.location(block.source_offset(range.start)..block.source_offset(range.end));
+    let table = match toml::de::DeTable::parse(&block.body) {
+        Ok(table) => table.into_inner(),
+        Err(error) => {
+            let range = error.span().unwrap_or(0..0);
+            diagnostics.push(
+                Diagnostic::error(
+                    "bad-toml",
+                    format!("the story block is not valid TOML: {}", error.message()),
+                )
+                .at(at(range))
+                .with_help("a story block holds `key = value` lines, e.g. `character = \"Alan\"`"),
+            );
+            return None;
+        }
+    };
+    let mut meta = StoryMeta::default();
+    let mut values = BTreeMap::new();
+    let mut ok = true;
+    for (key, value) in &table {
+        let key_name = key.get_ref().as_ref();
+        let value_range = block.source_offset(value.span().start)..block.source_offset(value.span().end);
+        match read_value(&mut meta, key_name, value.get_ref()) {
+            Ok(()) => {
+                values.insert(key_name.to_owned(), value_range);
+            }
+            Err(problem) => {
+                ok = false;
+                let (range, diagnostic) = match problem {
+                    ValueProblem::UnknownKey => (
+                        key.span(),
+                        Diagnostic::error(
+                            "unknown-key",
+                            format!("unknown key `{key_name}` in a story block"),
+                        )
+                        .with_help(suggestion(
+                            key_name,
+                            "keys",
+                            STORY_KEYS.iter().copied(),
+                        )),
+                    ),
+                    ValueProblem::Expected(what) => {
+                        (value.span(), Diagnostic::error("bad-value", format!("`{key_name}` must be {what}")))
+                    }
+                };
+                diagnostics.push(diagnostic.at(at(range)));
+            }
+        }
+    }
+    if let Some(kind) = &meta.kind
+        && kinds.named(kind).is_none()
+    {
+        diagnostics.push(
+            Diagnostic::error("unknown-kind", format!("unknown kind `{kind}`"))
+                .at(page.location(values.get("kind").cloned().unwrap_or(0..0)))
+                .with_help(suggestion(kind, "kinds", kinds.names())),
+        );
+        ok = false;
+    }
+    ok.then(|| (meta, Declaration { range: block.range.clone(), rendered: false, values }))
+}
+
+enum ValueProblem {
+    UnknownKey,
+    Expected(&'static str),
+}
+
+fn read_value(meta: &mut StoryMeta, key: &str, value: &toml::de::DeValue<'_>) -> Result<(), ValueProblem> {
+    let one = || match value {
+        toml::de::DeValue::String(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
+        _ => Err(ValueProblem::Expected("a non-empty string")),
+    };
+    let list = || match value {
+        toml::de::DeValue::String(s) if s.trim().is_empty() => Ok(Vec::new()),
+        toml::de::DeValue::String(s) => Ok(vec![s.trim().to_owned()]),
+        toml::de::DeValue::Array(items) => items
+            .iter()
+            .map(|item| match item.get_ref() {
+                toml::de::DeValue::String(s) => Ok(s.trim().to_owned()),
+                _ => Err(ValueProblem::Expected("a string or an array of strings")),
+            })
+            .filter(|item| item.as_ref().map_or(true, |s| !s.is_empty()))
+            .collect(),
+        _ => Err(ValueProblem::Expected("a string or an array of strings")),
+    };
+    match key {
+        "id" => meta.id = Some(one()?),
+        "kind" => meta.kind = Some(one()?),
+        "status" => meta.status = Some(one()?),
+        "character" => meta.character = list()?,
+        "shiny-future" => meta.shiny_future = list()?,
+        "status-quo" => meta.status_quo = list()?,
+        "assigned-to" => meta.assigned_to = list()?,
+        "topics" => meta.topics = list()?,
+        "owner" => meta.owner = list()?,
+        _ => return Err(ValueProblem::UnknownKey),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_round_trip() {
+        let meta = StoryMeta { id: Some("a".into()), topics: vec!["x --> y".into()], ..StoryMeta::default() };
+        assert_eq!(parse_marker(&meta.marker()), Some(meta));
+    }
+}
