@@ -1,5 +1,6 @@
 //! Test support for the mdbook-vision suite.
 //!
+//! - [`generator`] makes up a large vision book, deterministically, for benchmarks;
 //! - [`request`] builds the `[context, book]` JSON mdBook sends, in either dialect, from a
 //!   book folder or from files given inline;
 //! - [`spec`] runs spec-like golden files (`tests/spec/*.md`): input chapters, expected
@@ -7,6 +8,7 @@
 //! - [`mdbook`] runs real mdBook CLIs (0.4 and 0.5) over real books with the suite's binaries;
 //! - [`html`] checks the rendered output: links resolve to pages and anchors that exist.
 
+pub mod generator;
 pub mod html;
 pub mod mdbook;
 pub mod request;
