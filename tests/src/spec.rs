@@ -164,7 +164,7 @@ pub fn run_case(case: &Case, version: &str, preprocessor: &Preprocessor<'_>) -> 
         .map(|(path, content)| chapter(path.strip_prefix("src/").unwrap_or(path), content))
         .collect();
     let input = request::request(version, &items, config.clone());
-    let environment = Environment { github_actions: false, now: case.epoch };
+    let environment = Environment { now: case.epoch, ..Environment::default() };
     let outcome = preprocess(preprocessor, input.to_string().as_bytes(), &environment);
     let stderr = outcome.stderr.trim().to_owned();
     if outcome.stdout.is_empty() {

@@ -48,7 +48,7 @@ struct CharacterLinks<'b> {
 impl PageEditor for CharacterLinks<'_> {
     fn edit_page(&self, page: PageId, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
         let book = self.book;
-        let links = &book.page(page).character_links;
+        let links = book.character_links(page);
         if book.settings.link != LinkMentions::None {
             self.link_mentions(page, links, edits);
         }
@@ -63,12 +63,11 @@ impl CharacterLinks<'_> {
     /// to characters already on the page: each counts as its character's linked mention.
     fn link_mentions(&self, page: PageId, links: &[CharacterLink], edits: &mut Edits) {
         let book = self.book;
-        let the_page = book.page(page);
         let sections: Vec<Range<usize>> = book.stories_on(page).iter().map(|s| s.section.clone()).collect();
         let scope_of =
             |at: usize| if sections.len() > 1 { sections.iter().position(|s| s.contains(&at)) } else { None };
         let mentions: Vec<&CastMention> =
-            the_page.mentions.iter().filter(|m| book.settings.link_headings || !m.in_heading).collect();
+            book.mentions(page).iter().filter(|m| book.settings.link_headings || !m.in_heading).collect();
         let mut linked: Vec<Range<usize>> = links.iter().map(|l| l.range.clone()).collect();
         for &id in &self.by_length {
             let character = book.character_at(id);

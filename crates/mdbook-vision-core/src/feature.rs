@@ -8,7 +8,7 @@
 
 use crate::config::Settings;
 use crate::diagnostics::Diagnostic;
-use crate::model::{PageId, VisionBook};
+use crate::model::{Needs, PageId, VisionBook};
 use crate::splice::Edits;
 
 /// A feature of the suite.
@@ -87,6 +87,12 @@ pub trait Feature: Sync {
     /// Which feature this is.
     fn id(&self) -> FeatureId;
 
+    /// What this feature needs of the model: the model builds only what the features of a run
+    /// need, and reports only the problems of what it builds.
+    fn needs(&self) -> Needs {
+        Needs::ALL
+    }
+
     /// Checks this feature's settings, once per run, before the book is read.
     fn check_settings(&self, _settings: &Settings, _diagnostics: &mut Vec<Diagnostic>) {}
 
@@ -99,8 +105,9 @@ pub trait Feature: Sync {
     ) -> Box<dyn PageEditor + 'b>;
 }
 
-/// A feature prepared for one book.
-pub trait PageEditor {
+/// A feature prepared for one book. Pages are edited in parallel, each by every feature in
+/// turn.
+pub trait PageEditor: Sync {
     /// Records the edits of `page` and the findings about it.
     fn edit_page(&self, page: PageId, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>);
 }

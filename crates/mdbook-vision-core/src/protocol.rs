@@ -41,13 +41,13 @@ pub struct Request {
     dialect: Dialect,
 }
 
-/// A chapter as mdBook sent it, in SUMMARY.md order.
+/// A chapter as mdBook sent it, in SUMMARY.md order, borrowed from the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChapterSource {
+pub struct ChapterSource<'r> {
     /// The chapter's name in SUMMARY.md.
-    pub name: String,
+    pub name: &'r str,
     /// Its markdown, as mdBook sent it (`{{#include}}` already expanded).
-    pub content: String,
+    pub content: &'r str,
     /// Where mdBook will render it from, relative to `src` (`README.md` already renamed
     /// `index.md` when mdBook's index preprocessor ran first); `None` for a draft chapter.
     pub path: Option<String>,
@@ -57,7 +57,7 @@ pub struct ChapterSource {
     pub has_sub_items: bool,
 }
 
-impl ChapterSource {
+impl ChapterSource<'_> {
     /// The file this chapter came from, relative to `src`.
     pub fn file(&self) -> Option<&str> {
         self.source_path.as_deref().or(self.path.as_deref())
@@ -119,7 +119,7 @@ impl Request {
     }
 
     /// Every chapter that has a file (not drafts), in SUMMARY.md order.
-    pub fn chapters(&self) -> Vec<ChapterSource> {
+    pub fn chapters(&self) -> Vec<ChapterSource<'_>> {
         let mut chapters = Vec::new();
         visit_chapters(self.items(), &mut |chapter| {
             if let Some(source) = chapter_source(chapter) {
@@ -131,22 +131,21 @@ impl Request {
 
     /// Replaces the content of the chapters returned by [`Request::chapters`], by position;
     /// `None` leaves a chapter exactly as it was sent.
-    pub fn set_contents(&mut self, contents: &[Option<String>]) {
-        let mut position = 0;
+    pub fn set_contents(&mut self, contents: Vec<Option<String>>) {
+        let mut contents = contents.into_iter();
         visit_chapters_mut(self.items_mut(), &mut |chapter| {
             if chapter_source(chapter).is_none() {
                 return;
             }
-            if let Some(Some(content)) = contents.get(position) {
-                chapter.insert("content".to_owned(), Value::String(content.clone()));
+            if let Some(Some(content)) = contents.next() {
+                chapter.insert("content".to_owned(), Value::String(content));
             }
-            position += 1;
         });
     }
 
-    /// The book as JSON, in the dialect it was sent in: what goes to stdout.
-    pub fn book_json(&self) -> Result<Vec<u8>> {
-        serde_json::to_vec(&self.book).context("could not serialize the book")
+    /// Writes the book as JSON, in the dialect it was sent in: what goes to stdout.
+    pub fn write_book(&self, writer: impl std::io::Write) -> Result<()> {
+        serde_json::to_writer(writer, &self.book).context("could not write the book to stdout")
     }
 
     fn items(&self) -> &[Value] {
@@ -210,11 +209,11 @@ fn dialect_of(book: &Value) -> Result<Dialect> {
     }
 }
 
-fn chapter_source(chapter: &Map<String, Value>) -> Option<ChapterSource> {
-    let text = |key: &str| chapter.get(key).and_then(Value::as_str).map(str::to_owned);
+fn chapter_source(chapter: &Map<String, Value>) -> Option<ChapterSource<'_>> {
+    let text = |key: &str| chapter.get(key).and_then(Value::as_str);
     let path = text("path");
     let source_path = text("source_path");
-    path.as_ref().or(source_path.as_ref())?;
+    path.or(source_path)?;
     Some(ChapterSource {
         name: text("name").unwrap_or_default(),
         content: text("content").unwrap_or_default(),
@@ -227,7 +226,7 @@ fn chapter_source(chapter: &Map<String, Value>) -> Option<ChapterSource> {
     })
 }
 
-fn visit_items(items: &[Value], visit: &mut impl FnMut(&Value)) {
+fn visit_items<'v>(items: &'v [Value], visit: &mut impl FnMut(&'v Value)) {
     for item in items {
         visit(item);
         if let Some(sub_items) =
@@ -238,7 +237,7 @@ fn visit_items(items: &[Value], visit: &mut impl FnMut(&Value)) {
     }
 }
 
-fn visit_chapters(items: &[Value], visit: &mut impl FnMut(&Map<String, Value>)) {
+fn visit_chapters<'v>(items: &'v [Value], visit: &mut impl FnMut(&'v Map<String, Value>)) {
     visit_items(items, &mut |item| {
         if let Some(Value::Object(chapter)) = item.get("Chapter") {
             visit(chapter);

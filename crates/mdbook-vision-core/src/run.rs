@@ -10,10 +10,12 @@ use std::backtrace::{Backtrace, BacktraceStatus};
 use std::io::{Read as _, Write as _};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use crate::config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Level, Severity};
 use crate::feature::{Feature, PageEditor};
-use crate::model::VisionBook;
+use crate::model::{Needs, VisionBook};
 use crate::protocol::Request;
 use crate::splice::Edits;
 
@@ -44,6 +46,9 @@ pub struct Environment {
     /// The time of the build, in seconds since the Unix epoch: `SOURCE_DATE_EPOCH` when set,
     /// so builds are reproducible, else the clock.
     pub now: u64,
+    /// Whether the process exits right after the run (a preprocessor binary), so that what the
+    /// run built need not be freed.
+    pub exits_after: bool,
 }
 
 impl Environment {
@@ -58,6 +63,7 @@ impl Environment {
                         .map_or(0, |d| d.as_secs())
                 },
             ),
+            exits_after: false,
         }
     }
 }
@@ -104,44 +110,70 @@ pub fn run_cli(preprocessor: &Preprocessor<'_>, args: &[String], stdin: &[u8], e
 
 /// Preprocesses the `[context, book]` request in `input`.
 pub fn preprocess(preprocessor: &Preprocessor<'_>, input: &[u8], env: &Environment) -> Outcome {
-    let (book, diagnostics) = analyze(preprocessor, input, env);
-    let failed = book.is_none();
+    let (request, mut diagnostics) = analyze(preprocessor, input, env);
+    let stdout = request.map(|request| {
+        let mut json = Vec::new();
+        let written = request.write_book(&mut json);
+        (json, written)
+    });
+    let stdout = match stdout {
+        Some((json, Ok(()))) => Some(json),
+        Some((_, Err(error))) => {
+            diagnostics.push(internal_error(&error));
+            None
+        }
+        None => None,
+    };
     Outcome {
-        stdout: book.unwrap_or_default(),
+        exit_code: i32::from(stdout.is_none()),
+        stdout: stdout.unwrap_or_default(),
         stderr: diagnostics.render(preprocessor.name, env.github_actions),
-        exit_code: i32::from(failed),
     }
 }
 
-/// Runs a preprocessor over the request in `input`: the book JSON to answer with (`None` when
-/// the input is bad or the book has errors), and every finding.
+/// Runs a preprocessor over the request in `input`: the request with the edited book to
+/// answer with (`None` when the input is bad or the book has errors), and every finding.
 pub fn analyze(
     preprocessor: &Preprocessor<'_>,
     input: &[u8],
     env: &Environment,
-) -> (Option<Vec<u8>>, Diagnostics) {
+) -> (Option<Request>, Diagnostics) {
     let mut findings = Vec::new();
-    let result = process(preprocessor, input, env, &mut findings);
+    let result = Request::parse(input, &mut findings)
+        .map_err(Failure::BadInput)
+        .and_then(|request| process(preprocessor, request, env, &mut findings));
+    conclude(result, findings)
+}
+
+/// The request to answer with, if the run succeeded, and the findings in order.
+fn conclude(result: Result<Request, Failure>, findings: Vec<Diagnostic>) -> (Option<Request>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     diagnostics.extend(findings);
     match result {
-        Ok(book) if !diagnostics.fail(Severity::Warn) => (Some(book), diagnostics),
+        Ok(request) if !diagnostics.fail(Severity::Warn) => (Some(request), diagnostics),
         Ok(_) | Err(Failure::Findings) => (None, diagnostics),
-        Err(Failure::BadInput(error) | Failure::Internal(error)) => {
+        Err(Failure::BadInput(error)) => {
             diagnostics.push(Diagnostic::error("bad-input", format!("{error:#}")));
+            (None, diagnostics)
+        }
+        Err(Failure::Internal(error)) => {
+            diagnostics.push(internal_error(&error));
             (None, diagnostics)
         }
     }
 }
 
-/// The book JSON to answer with.
+fn internal_error(error: &anyhow::Error) -> Diagnostic {
+    Diagnostic::error("bad-input", format!("{error:#}"))
+}
+
+/// Runs the features of `preprocessor` over `request`: the request, its chapters edited.
 fn process(
     preprocessor: &Preprocessor<'_>,
-    input: &[u8],
+    mut request: Request,
     env: &Environment,
     findings: &mut Vec<Diagnostic>,
-) -> Result<Vec<u8>, Failure> {
-    let mut request = Request::parse(input, findings).map_err(Failure::BadInput)?;
+) -> Result<Request, Failure> {
     let settings = config::read(request.config(), findings);
     let features: Vec<&dyn Feature> = preprocessor
         .features
@@ -155,19 +187,27 @@ fn process(
     if has_errors(findings) {
         return Err(Failure::Findings);
     }
+    let needs = features.iter().fold(Needs::default(), |needs, f| needs.and(f.needs()));
     let chapters = request.chapters();
     let contents = {
-        let mut book = VisionBook::from_request(&request, &chapters, settings, findings);
+        let mut book = VisionBook::from_request(&request, &chapters, settings, needs, findings);
         book.now = env.now;
-        edit_pages(&book, &features, findings)?
+        let contents = edit_pages(&book, &features, findings)?;
+        if env.exits_after {
+            // The process ends right after this run: the operating system takes the model
+            // back at once, faster than freeing it piece by piece.
+            std::mem::forget(book);
+        }
+        contents
     };
     // Features run even when the model has errors, so every finding is reported at once; the
     // book is then not answered.
     if has_errors(findings) {
         return Err(Failure::Findings);
     }
-    request.set_contents(&contents);
-    request.book_json().map_err(Failure::Internal)
+    drop(chapters);
+    request.set_contents(contents);
+    Ok(request)
 }
 
 /// Every page's new content (`None`: unchanged), with every feature's edits.
@@ -177,17 +217,29 @@ fn edit_pages(
     findings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Option<String>>, Failure> {
     let editors: Vec<Box<dyn PageEditor + '_>> = features.iter().map(|f| f.prepare(book, findings)).collect();
-    book.page_ids()
+    let edited: Vec<(anyhow::Result<Option<String>>, Vec<Diagnostic>)> = book
+        .page_ids()
+        .collect::<Vec<_>>()
+        .into_par_iter()
         .map(|page| {
             let mut edits = Edits::new();
+            let mut page_findings = Vec::new();
             for editor in &editors {
-                editor.edit_page(page, &mut edits, findings);
+                editor.edit_page(page, &mut edits, &mut page_findings);
             }
-            edits.apply(book.page(page).doc.text).map_err(|error| {
-                Failure::Internal(error.context(format!("editing {}", book.page(page).display_path)))
-            })
+            let text = edits
+                .apply(book.page(page).doc.text)
+                .map_err(|error| error.context(format!("editing {}", book.page(page).display_path)));
+            (text, page_findings)
         })
-        .collect()
+        .collect();
+    // Findings in page order, whatever order the pages were edited in.
+    let mut contents = Vec::with_capacity(edited.len());
+    for (text, page_findings) in edited {
+        findings.extend(page_findings);
+        contents.push(text.map_err(Failure::Internal)?);
+    }
+    Ok(contents)
 }
 
 fn has_errors(findings: &[Diagnostic]) -> bool {
@@ -201,27 +253,8 @@ static PANIC_BACKTRACE: Mutex<Option<String>> = Mutex::new(None);
 /// writes stdout and stderr, and exits with its code.
 pub fn main(preprocessor: &Preprocessor<'_>) -> ! {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut stdin = Vec::new();
-    let outcome = if args.is_empty() && std::io::stdin().read_to_end(&mut stdin).is_err() {
-        Outcome {
-            stdout: Vec::new(),
-            stderr: format!("error[bad-input]: {} could not read stdin\n", preprocessor.name),
-            exit_code: 1,
-        }
-    } else {
-        run_catching_panics(preprocessor, &args, &stdin)
-    };
-    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(&outcome.stdout).and_then(|()| stdout.flush()).is_err() {
-        std::process::exit(1);
-    }
-    std::process::exit(outcome.exit_code)
-}
-
-/// A bug must still end in a diagnostic and nothing on stdout, not in a panic message; with
-/// `RUST_BACKTRACE=1` the diagnostic carries the backtrace.
-fn run_catching_panics(preprocessor: &Preprocessor<'_>, args: &[String], stdin: &[u8]) -> Outcome {
+    // A bug must still end in a diagnostic and nothing on stdout, not in a panic message; with
+    // `RUST_BACKTRACE=1` the diagnostic carries the backtrace.
     std::panic::set_hook(Box::new(|_| {
         let backtrace = Backtrace::capture();
         if backtrace.status() == BacktraceStatus::Captured
@@ -230,22 +263,55 @@ fn run_catching_panics(preprocessor: &Preprocessor<'_>, args: &[String], stdin: 
             *slot = Some(backtrace.to_string());
         }
     }));
-    let run = || run_cli(preprocessor, args, stdin, &Environment::from_process());
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+    let run = || run_binary(preprocessor, &args);
+    let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
         let what = panic
             .downcast_ref::<String>()
             .map(String::as_str)
             .or_else(|| panic.downcast_ref::<&str>().copied())
             .unwrap_or("unknown failure");
         let backtrace = PANIC_BACKTRACE.lock().ok().and_then(|mut slot| slot.take());
-        Outcome {
-            stdout: Vec::new(),
-            stderr: format!(
-                "error[internal]: {} failed on this book ({what}); please report it\n{}",
-                preprocessor.name,
-                backtrace.map(|b| format!("backtrace:\n{b}\n")).unwrap_or_default()
-            ),
-            exit_code: 1,
+        let _ = write!(
+            std::io::stderr(),
+            "error[internal]: {} failed on this book ({what}); please report it\n{}",
+            preprocessor.name,
+            backtrace.map(|b| format!("backtrace:\n{b}\n")).unwrap_or_default()
+        );
+        1
+    });
+    std::process::exit(code)
+}
+
+/// Runs the binary: `supports RENDERER`, or the book on stdin to stdout. Returns the exit
+/// code. The book is written straight to stdout, and only once every check has passed.
+fn run_binary(preprocessor: &Preprocessor<'_>, args: &[String]) -> i32 {
+    if !args.is_empty() {
+        let outcome = run_cli(preprocessor, args, &[], &Environment::from_process());
+        let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+        return outcome.exit_code;
+    }
+    let env = Environment { exits_after: true, ..Environment::from_process() };
+    let mut input = Vec::new();
+    if std::io::stdin().read_to_end(&mut input).is_err() {
+        let _ = writeln!(std::io::stderr(), "error[bad-input]: {} could not read stdin", preprocessor.name);
+        return 1;
+    }
+    let mut findings = Vec::new();
+    let request = Request::parse(&input, &mut findings).map_err(Failure::BadInput);
+    drop(input);
+    let result = request.and_then(|request| process(preprocessor, request, &env, &mut findings));
+    let (request, diagnostics) = conclude(result, findings);
+    let _ = std::io::stderr().write_all(diagnostics.render(preprocessor.name, env.github_actions).as_bytes());
+    let Some(request) = request else { return 1 };
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = request.write_book(&mut stdout).and_then(|()| Ok(stdout.flush()?));
+    // The process exits now: the request need not be freed.
+    std::mem::forget(request);
+    match written {
+        Ok(()) => 0,
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "error[bad-output]: {}: {error:#}", preprocessor.name);
+            1
         }
-    })
+    }
 }

@@ -16,10 +16,9 @@ use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::escape_text;
 use mdbook_vision_core::generated::{NOTICE_MARKER, is_notice_marker};
-use mdbook_vision_core::markdown::{Document, end_of, plain_text, text_as_written};
+use mdbook_vision_core::markdown::{Document, Element, Node, NodeKind, end_of};
 use mdbook_vision_core::model::{GlobSet, Kind, PageId, VisionBook, build_globs, section_of};
 use mdbook_vision_core::splice::Edits;
-use pulldown_cmark::{Event, Tag, TagEnd};
 
 use crate::matching::{NEAR, Pattern, normalize};
 
@@ -125,7 +124,7 @@ fn subjects(book: &VisionBook<'_>, page: PageId) -> Vec<Subject> {
                     .map(|(_, c)| c.name.clone())
                     .collect()
             } else {
-                story.characters.clone()
+                book.characters_of(story).to_vec()
             };
             Subject { page, kind: story.kind, characters, section: story.section.clone() }
         })
@@ -294,49 +293,55 @@ fn notice(doc: &Document<'_>, at: usize, prefix: &str, title: &str, items: &[Str
 }
 
 fn has_notice(doc: &Document<'_>, section: Range<usize>) -> bool {
-    events_in(doc, section).iter().any(|(e, _)| matches!(e, Event::Html(h) if is_notice_marker(h)))
+    nodes_in(doc, section).iter().any(|n| n.kind == NodeKind::Html && is_notice_marker(doc.text_of(n)))
 }
 
-/// The events from the first that starts within `section` to the last that does. (Not a
-/// binary search: an element's end event carries its start offset, so offsets are not sorted.)
-fn events_in<'d, 'a>(doc: &'d Document<'a>, section: Range<usize>) -> &'d [(Event<'a>, Range<usize>)] {
-    let inside = |(_, range): &(Event<'a>, Range<usize>)| section.contains(&range.start);
-    let Some(start) = doc.events.iter().position(inside) else { return &[] };
-    let end = doc.events.iter().rposition(inside).map_or(start, |end| end + 1);
-    &doc.events[start..end]
+/// The nodes from the first that starts within `section` to the last that does. (Not a
+/// binary search: an element's end node carries its start offset, so offsets are not sorted.)
+fn nodes_in<'d>(doc: &'d Document<'_>, section: Range<usize>) -> &'d [Node] {
+    let nodes = doc.nodes.all();
+    let inside = |node: &Node| section.contains(&node.range().start);
+    let Some(start) = nodes.iter().position(inside) else { return &[] };
+    let end = nodes.iter().rposition(inside).map_or(start, |end| end + 1);
+    &nodes[start..end]
 }
 
 /// The FAQ of `section`: after a heading that names it, up to the next heading of the same or
 /// a higher level; or inside a `<details>` whose summary names it.
 fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection> {
-    let events = events_in(doc, section);
-    for (index, (event, range)) in events.iter().enumerate() {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => {
+    let nodes = nodes_in(doc, section);
+    for (index, node) in nodes.iter().enumerate() {
+        match node.kind {
+            NodeKind::Start(Element::Heading(level)) => {
+                let range = node.range();
                 let heading = doc.headings.iter().find(|h| h.range.start == range.start)?;
                 if !heading.title.to_lowercase().contains(FAQ_TITLE) {
                     continue;
                 }
-                let body_start = end_of(events, index) + 1;
-                let body_end = events[body_start..]
+                let body_start = end_of(nodes, index) + 1;
+                let body_end = nodes[body_start..]
                     .iter()
-                    .position(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: l, .. }) if l <= level))
-                    .map_or(events.len(), |p| body_start + p);
+                    .position(|n| matches!(n.kind, NodeKind::Start(Element::Heading(l)) if l <= level))
+                    .map_or(nodes.len(), |p| body_start + p);
                 let notice_at = heading_end(doc.text, range.end);
-                return Some(read_faq(doc, range.clone(), notice_at, &events[body_start..body_end]));
+                return Some(read_faq(doc, range, notice_at, &nodes[body_start..body_end]));
             }
-            Event::Html(html) if summary_names_faq(html, &events[index + 1..]) => {
+            NodeKind::Html if summary_names_faq(doc, doc.text_of(node), &nodes[index + 1..]) => {
+                let html = doc.text_of(node);
                 let body_start = index + 1;
-                let body_end = events[body_start..]
+                let body_end = nodes[body_start..]
                     .iter()
-                    .position(|(e, _)| matches!(e, Event::Html(h) if h.to_lowercase().contains("</details>")))
-                    .map_or(events.len(), |p| body_start + p);
-                let title = range.start..range.start + html.trim_end().len();
-                let block_start = events[..index]
+                    .position(|n| {
+                        n.kind == NodeKind::Html && doc.text_of(n).to_lowercase().contains("</details>")
+                    })
+                    .map_or(nodes.len(), |p| body_start + p);
+                let start = node.range().start;
+                let title = start..start + html.trim_end().len();
+                let block_start = nodes[..index]
                     .iter()
-                    .rposition(|(e, _)| matches!(e, Event::Start(Tag::HtmlBlock)))
-                    .map_or(range.start, |i| events[i].1.start);
-                return Some(read_faq(doc, title, block_start, &events[body_start..body_end]));
+                    .rposition(|n| n.starts(Element::HtmlBlock))
+                    .map_or(start, |i| nodes[i].range().start);
+                return Some(read_faq(doc, title, block_start, &nodes[body_start..body_end]));
             }
             _ => {}
         }
@@ -346,17 +351,17 @@ fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection> {
 
 /// Whether `html` opens a `<summary>` that holds "Frequently Asked Questions", on its line or
 /// on the next few lines of the same HTML block.
-fn summary_names_faq(html: &str, following: &[(Event<'_>, Range<usize>)]) -> bool {
+fn summary_names_faq(doc: &Document<'_>, html: &str, following: &[Node]) -> bool {
     let mut summary = html.to_lowercase();
     if !summary.contains("<summary") {
         return false;
     }
-    for (event, _) in following.iter().take(4) {
+    for node in following.iter().take(4) {
         if summary.contains("</summary>") {
             break;
         }
-        match event {
-            Event::Html(more) => summary.push_str(&more.to_lowercase()),
+        match node.kind {
+            NodeKind::Html => summary.push_str(&doc.text_of(node).to_lowercase()),
             _ => break,
         }
     }
@@ -365,20 +370,15 @@ fn summary_names_faq(html: &str, following: &[(Event<'_>, Range<usize>)]) -> boo
 
 /// The questions of a FAQ body: its headings when it has any, else its bold list items and
 /// bold paragraphs that ask something.
-fn read_faq(
-    doc: &Document<'_>,
-    title: Range<usize>,
-    notice_at: usize,
-    body: &[(Event<'_>, Range<usize>)],
-) -> FaqSection {
+fn read_faq(doc: &Document<'_>, title: Range<usize>, notice_at: usize, body: &[Node]) -> FaqSection {
     let heading_starts: Vec<usize> = body
         .iter()
         .enumerate()
-        .filter(|(_, (e, _))| matches!(e, Event::Start(Tag::Heading { .. })))
+        .filter(|(_, n)| matches!(n.kind, NodeKind::Start(Element::Heading(_))))
         .map(|(i, _)| i)
         .collect();
     let questions = if heading_starts.is_empty() {
-        bold_questions(doc.text, body)
+        bold_questions(doc, body)
     } else {
         heading_starts
             .iter()
@@ -387,9 +387,9 @@ fn read_faq(
                 let end = end_of(body, start);
                 let answer_end = heading_starts.get(n + 1).copied().unwrap_or(body.len());
                 Question {
-                    text: text_as_written(doc.text, &body[start + 1..end]),
-                    range: body[start].1.clone(),
-                    answer: plain_text(&body[end + 1..answer_end]),
+                    text: doc.text_as_written(&body[start + 1..end]),
+                    range: body[start].range(),
+                    answer: doc.plain_text(body.get(end + 1..answer_end).unwrap_or_default()),
                 }
             })
             .collect()
@@ -399,24 +399,24 @@ fn read_faq(
 
 /// Top-level list items that start with bold text, and top-level paragraphs whose leading bold
 /// text holds a `?`.
-fn bold_questions(source: &str, body: &[(Event<'_>, Range<usize>)]) -> Vec<Question> {
+fn bold_questions(doc: &Document<'_>, body: &[Node]) -> Vec<Question> {
     let mut questions: Vec<(Question, usize)> = Vec::new();
     let mut index = 0;
     while index < body.len() {
         let block_end = end_of(body, index);
-        match &body[index].0 {
-            Event::Start(Tag::List(_)) => {
+        match body[index].kind {
+            NodeKind::Start(Element::List) => {
                 let mut item = index + 1;
                 while item < block_end {
                     let item_end = end_of(body, item);
-                    if let Some(question) = leading_bold(source, &body[item + 1..item_end], false) {
+                    if let Some(question) = leading_bold(doc, &body[item + 1..item_end], false) {
                         questions.push((question, usize::MAX));
                     }
                     item = item_end + 1;
                 }
             }
-            Event::Start(Tag::Paragraph) => {
-                if let Some(question) = leading_bold(source, &body[index..=block_end], true) {
+            NodeKind::Start(Element::Paragraph) => {
+                if let Some(question) = leading_bold(doc, &body[index..=block_end], true) {
                     questions.push((question, block_end + 1));
                 }
             }
@@ -426,29 +426,31 @@ fn bold_questions(source: &str, body: &[(Event<'_>, Range<usize>)]) -> Vec<Quest
             && *follows_from <= index
         {
             question.answer.push(' ');
-            question.answer.push_str(&plain_text(&body[index..=block_end.min(body.len() - 1)]));
+            question.answer.push_str(&doc.plain_text(&body[index..=block_end.min(body.len() - 1)]));
         }
         index = block_end + 1;
     }
     questions.into_iter().map(|(q, _)| q).collect()
 }
 
-/// The question in `events` if they start (after an optional paragraph start) with bold text;
-/// the rest of `events` is its answer.
-fn leading_bold(source: &str, events: &[(Event<'_>, Range<usize>)], must_ask: bool) -> Option<Question> {
-    let start = events.iter().position(|(e, _)| !matches!(e, Event::Start(Tag::Paragraph)))?;
-    if !matches!(events[start].0, Event::Start(Tag::Strong)) {
+/// The question in `nodes` if they start (after an optional paragraph start) with bold text;
+/// the rest of `nodes` is its answer.
+fn leading_bold(doc: &Document<'_>, nodes: &[Node], must_ask: bool) -> Option<Question> {
+    let start = nodes.iter().position(|n| !n.starts(Element::Paragraph))?;
+    if !nodes[start].starts(Element::Strong) {
         return None;
     }
-    let end = end_of(events, start);
-    let text = text_as_written(source, &events[start + 1..end]);
+    let end = end_of(nodes, start);
+    let text = doc.text_as_written(&nodes[start + 1..end]);
     if must_ask && !text.contains('?') {
         return None;
     }
-    let answer_events: Vec<_> = events[end + 1..]
+    let answer_nodes: Vec<Node> = nodes
+        .get(end + 1..)
+        .unwrap_or_default()
         .iter()
-        .filter(|(e, _)| !matches!(e, Event::End(TagEnd::Paragraph)))
-        .cloned()
+        .filter(|n| n.kind != NodeKind::End(Element::Paragraph))
+        .copied()
         .collect();
-    Some(Question { text, range: events[start].1.clone(), answer: plain_text(&answer_events) })
+    Some(Question { text, range: nodes[start].range(), answer: doc.plain_text(&answer_nodes) })
 }

@@ -173,7 +173,9 @@ fn matches(book: &VisionBook<'_>, story: &Story, args: &StoriesArgs) -> bool {
     }
     args.filters.iter().all(|(filter, values)| match filter {
         Filter::Topic => any_of(values, &story.meta.topics.iter().map(String::as_str).collect::<Vec<_>>()),
-        Filter::Character => any_of(values, &story.characters.iter().map(String::as_str).collect::<Vec<_>>()),
+        Filter::Character => {
+            any_of(values, &book.characters_of(story).iter().map(String::as_str).collect::<Vec<_>>())
+        }
         Filter::Kind => any_of(values, &[book.kinds.name(story.kind)]),
     })
 }

@@ -21,7 +21,7 @@ use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::{escape_attribute, escape_text};
 use mdbook_vision_core::markdown::Document;
-use mdbook_vision_core::model::{Kind, Page, PageId, VisionBook};
+use mdbook_vision_core::model::{Kind, Needs, Page, PageId, VisionBook};
 use mdbook_vision_core::splice::Edits;
 
 use crate::legend::{Legend, Naming, title};
@@ -40,6 +40,11 @@ pub struct Roadmap;
 impl Feature for Roadmap {
     fn id(&self) -> FeatureId {
         FeatureId::Roadmap
+    }
+
+    fn needs(&self) -> Needs {
+        // Tables and the legend: no stories.
+        Needs::default()
     }
 
     fn check_settings(&self, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {

@@ -3,28 +3,27 @@
 
 use std::ops::Range;
 
-use mdbook_vision_core::markdown::{Document, end_of, plain_text};
-use pulldown_cmark::{Event, Tag};
+use mdbook_vision_core::markdown::{Document, Element, NodeKind, end_of};
 
 /// A cell of a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
     /// Its content in the source, without the surrounding spaces (empty for an empty cell).
     pub range: Range<usize>,
-    /// Its events: indices into [`Document::events`].
-    events: Range<usize>,
+    /// Its events: indices into the document's nodes.
+    nodes: Range<usize>,
 }
 
 impl Cell {
     /// Its text without markup.
     pub fn text(&self, doc: &Document<'_>) -> String {
-        plain_text(&doc.events[self.events.clone()])
+        doc.plain_text(&doc.nodes.all()[self.nodes.clone()])
     }
 
     /// Whether it holds text only (no emphasis, link, code or HTML), so it can be rewritten
     /// without losing anything.
     pub fn is_plain(&self, doc: &Document<'_>) -> bool {
-        doc.events[self.events.clone()].iter().all(|(event, _)| matches!(event, Event::Text(_)))
+        doc.nodes.all()[self.nodes.clone()].iter().all(|node| node.kind == NodeKind::Text)
     }
 
     /// Whether it holds nothing.
@@ -45,14 +44,13 @@ pub struct Table {
 /// Every table of `doc`, wherever it is (list items and block quotes included), except the
 /// tables the suite generated from story blocks.
 pub fn tables(doc: &Document<'_>) -> Vec<Table> {
-    let events = &doc.events;
-    let generated = &doc.generated;
+    let nodes = doc.nodes.all();
     let mut found = Vec::new();
     let mut index = 0;
-    while index < events.len() {
-        let (event, range) = &events[index];
-        if matches!(event, Event::Start(Tag::Table(_))) && !generated.contains(range) {
-            let end = end_of(events, index);
+    while index < nodes.len() {
+        let node = &nodes[index];
+        if node.starts(Element::Table) && !doc.generated.contains(&node.range()) {
+            let end = end_of(nodes, index);
             found.push(read_table(doc, index + 1..end));
             index = end;
         }
@@ -61,16 +59,17 @@ pub fn tables(doc: &Document<'_>) -> Vec<Table> {
     found
 }
 
-/// The table whose head and rows are the events `inner`.
+/// The table whose head and rows are the nodes `inner`.
 fn read_table(doc: &Document<'_>, inner: Range<usize>) -> Table {
+    let nodes = doc.nodes.all();
     let mut table = Table { header: Vec::new(), rows: Vec::new() };
     let mut index = inner.start;
     while index < inner.end {
-        let end = end_of(&doc.events, index);
+        let end = end_of(nodes, index);
         let cells = read_cells(doc, index + 1..end);
-        match doc.events[index].0 {
-            Event::Start(Tag::TableHead) => table.header = cells,
-            Event::Start(Tag::TableRow) => table.rows.push(cells),
+        match nodes[index].kind {
+            NodeKind::Start(Element::TableHead) => table.header = cells,
+            NodeKind::Start(Element::TableRow) => table.rows.push(cells),
             _ => {}
         }
         index = end + 1;
@@ -78,15 +77,15 @@ fn read_table(doc: &Document<'_>, inner: Range<usize>) -> Table {
     table
 }
 
-/// The cells of a row whose events are `inner`.
+/// The cells of a row whose nodes are `inner`.
 fn read_cells(doc: &Document<'_>, inner: Range<usize>) -> Vec<Cell> {
+    let nodes = doc.nodes.all();
     let mut cells = Vec::new();
     let mut index = inner.start;
     while index < inner.end {
-        let end = end_of(&doc.events, index);
-        if matches!(doc.events[index].0, Event::Start(Tag::TableCell)) {
-            cells
-                .push(Cell { range: trimmed(doc.text, doc.events[index].1.clone()), events: index + 1..end });
+        let end = end_of(nodes, index);
+        if nodes[index].starts(Element::TableCell) {
+            cells.push(Cell { range: trimmed(doc.text, nodes[index].range()), nodes: index + 1..end });
         }
         index = end + 1;
     }

@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result, bail};
 use mdbook_vision_core::config;
 use mdbook_vision_core::diagnostics::suggestion;
 use mdbook_vision_core::markdown::line_ending;
-use mdbook_vision_core::model::{Kind, VisionBook, build_globs};
+use mdbook_vision_core::model::{Kind, Needs, VisionBook, build_globs};
 use mdbook_vision_core::protocol::Request;
 
 /// What to create.
@@ -46,7 +46,7 @@ pub fn plan(root: &Path, new: &NewPage) -> Result<Plan> {
     let settings = config::read(request.config(), &mut Vec::new());
     let src = request.src_dir().to_owned();
     let chapters = request.chapters();
-    let book = VisionBook::from_request(&request, &chapters, settings, &mut Vec::new());
+    let book = VisionBook::from_request(&request, &chapters, settings, Needs::ALL, &mut Vec::new());
     let kind = check_request(&book, new)?;
 
     let last_of_kind = book.pages.iter().rev().find(|p| p.kind == Some(kind) && !p.is_index);

@@ -2,10 +2,8 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Tag};
-
 use super::merge_ranges;
-use super::text::Spanned;
+use super::nodes::{Element, Node, NodeKind};
 
 /// The directives of the suite.
 pub const SUITE_DIRECTIVES: &[&str] = &["story", "stories", "roadmap-legend"];
@@ -23,20 +21,26 @@ pub struct Directive<'a> {
     pub escaped: bool,
 }
 
-/// The suite's directives in `text` whose events are `events`, escaped ones included, outside
+/// The suite's directives in `text` whose events are `nodes`, escaped ones included, outside
 /// code and raw HTML, in order. In one pass: however many unclosed `{{#` a chapter holds, each
 /// search goes on where the last one stopped.
-pub(super) fn find_directives<'a>(text: &'a str, events: &[Spanned<'_>]) -> Vec<Directive<'a>> {
+pub(super) fn find_directives<'a>(text: &'a str, nodes: &[Node]) -> Vec<Directive<'a>> {
+    if !text.contains("{{#") {
+        return Vec::new();
+    }
     let excluded = merge_ranges(
-        events
+        nodes
             .iter()
-            .filter(|(e, _)| {
+            .filter(|n| {
                 matches!(
-                    e,
-                    Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::CodeBlock(_))
+                    n.kind,
+                    NodeKind::Code
+                        | NodeKind::Html
+                        | NodeKind::InlineHtml
+                        | NodeKind::Start(Element::CodeBlock)
                 )
             })
-            .map(|(_, r)| r.clone())
+            .map(Node::range)
             .collect(),
     );
     let in_excluded = |offset: usize| {

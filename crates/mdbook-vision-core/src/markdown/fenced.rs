@@ -2,9 +2,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, Tag};
-
-use super::text::{Spanned, end_of};
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 /// A fenced code block of a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,29 +34,40 @@ impl FencedBlock {
     }
 }
 
-/// The fenced code blocks of a chapter whose events are `events`.
-pub(super) fn find_fenced_blocks(text: &str, events: &[Spanned<'_>]) -> Vec<FencedBlock> {
-    let mut blocks = Vec::new();
-    for (index, (event, range)) in events.iter().enumerate() {
-        let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = event else {
-            continue;
-        };
-        let mut body = String::new();
-        let mut body_map = Vec::new();
-        for (event, piece_range) in &events[index + 1..end_of(events, index)] {
-            if let Event::Text(piece) = event {
-                body_map.push((body.len(), piece_range.start, piece.len()));
-                body.push_str(piece);
+/// Collects the fenced code blocks of a chapter from its events, as they are parsed.
+#[derive(Debug, Default)]
+pub(super) struct FencedBlocks {
+    blocks: Vec<FencedBlock>,
+    open: Option<FencedBlock>,
+}
+
+impl FencedBlocks {
+    /// Takes `event`, which came from `range` of `text`, into account.
+    pub(super) fn observe(&mut self, text: &str, event: &Event<'_>, range: &Range<usize>) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                self.open = Some(FencedBlock {
+                    info: info.trim().to_owned(),
+                    range: range.start..trim_line_ending(text, range.clone()),
+                    body: String::new(),
+                    body_map: Vec::new(),
+                });
             }
+            Event::Text(piece) => {
+                if let Some(block) = &mut self.open {
+                    block.body_map.push((block.body.len(), range.start, piece.len()));
+                    block.body.push_str(piece);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => self.blocks.extend(self.open.take()),
+            _ => {}
         }
-        blocks.push(FencedBlock {
-            info: info.trim().to_owned(),
-            range: range.start..trim_line_ending(text, range.clone()),
-            body,
-            body_map,
-        });
     }
-    blocks
+
+    /// The blocks, in order.
+    pub(super) fn finish(self) -> Vec<FencedBlock> {
+        self.blocks
+    }
 }
 
 fn trim_line_ending(text: &str, range: Range<usize>) -> usize {

@@ -3,10 +3,10 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{Event, HeadingLevel, Tag};
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use super::Flavor;
-use super::text::{Spanned, end_of, plain_text, text_as_written};
+use super::text::SMART_PUNCTUATION;
 
 /// A heading of a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,40 +24,98 @@ pub struct Heading {
     pub id: String,
 }
 
-/// The headings of a chapter whose events are `events`, with their ids.
-pub(super) fn find_headings(source: &str, events: &[Spanned<'_>], flavor: Flavor) -> Vec<Heading> {
-    let mut ids = IdAllocator::new(flavor);
-    let mut headings = Vec::new();
-    let mut index = 0;
-    while index < events.len() {
-        match &events[index].0 {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                let end = end_of(events, index);
-                let inner = &events[index + 1..end];
-                let text = plain_text(inner);
-                let id = match id {
-                    Some(explicit) => explicit.to_string(),
-                    None => ids.allocate(inner, &text),
-                };
-                headings.push(Heading {
-                    level: heading_level(*level),
-                    range: events[index].1.clone(),
-                    title: text_as_written(source, inner),
-                    text,
-                    id,
-                });
-                index = end;
+/// Collects the headings of a chapter, with their ids, from its events as they are parsed.
+pub(super) struct Headings<'a> {
+    ids: IdAllocator,
+    headings: Vec<Heading>,
+    /// The heading (or definition list title, which takes an id too) being read: its start
+    /// event, its range, and its events so far.
+    open: Option<(Event<'a>, Range<usize>, Vec<Spanned<'a>>)>,
+}
+
+impl<'a> Headings<'a> {
+    pub(super) fn new(flavor: Flavor) -> Self {
+        Headings { ids: IdAllocator::new(flavor), headings: Vec::new(), open: None }
+    }
+
+    /// Takes `event`, which came from `range` of `source`, into account.
+    pub(super) fn observe(&mut self, source: &str, event: &Event<'a>, range: &Range<usize>) {
+        match event {
+            Event::Start(Tag::Heading { .. } | Tag::DefinitionListTitle) if self.open.is_none() => {
+                self.open = Some((event.clone(), range.clone(), Vec::new()));
             }
-            Event::Start(Tag::DefinitionListTitle) => {
-                let end = end_of(events, index);
-                let inner = &events[index + 1..end];
-                ids.allocate(inner, &plain_text(inner));
-                index = end;
+            Event::End(TagEnd::Heading(_) | TagEnd::DefinitionListTitle) => {
+                if let Some((start, range, inner)) = self.open.take() {
+                    self.close(source, &start, range, &inner);
+                }
             }
-            _ => index += 1,
+            _ => {
+                if let Some((_, _, inner)) = &mut self.open {
+                    inner.push((event.clone(), range.clone()));
+                }
+            }
         }
     }
-    headings
+
+    fn close(&mut self, source: &str, start: &Event<'a>, range: Range<usize>, inner: &[Spanned<'a>]) {
+        let text = plain_text(inner);
+        let Event::Start(Tag::Heading { level, id, .. }) = start else {
+            self.ids.allocate(inner, &text);
+            return;
+        };
+        let id = match id {
+            Some(explicit) => explicit.to_string(),
+            None => self.ids.allocate(inner, &text),
+        };
+        self.headings.push(Heading {
+            level: heading_level(*level),
+            range,
+            title: text_as_written(source, inner),
+            text,
+            id,
+        });
+    }
+
+    /// The headings, in order.
+    pub(super) fn finish(self) -> Vec<Heading> {
+        self.headings
+    }
+}
+
+/// An event with the byte range of the source it came from.
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// The text of `events` without markup: text and inline code, not HTML nor image text.
+fn plain_text(events: &[Spanned<'_>]) -> String {
+    let mut text = String::new();
+    let mut in_image = 0usize;
+    for (event, _) in events {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak if in_image == 0 => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// [`plain_text`], with smart punctuation undone: each replaced quote or dash is taken back
+/// from the source it was made of.
+fn text_as_written(source: &str, events: &[Spanned<'_>]) -> String {
+    let undone: Vec<Spanned<'_>> = events
+        .iter()
+        .map(|(event, range)| match event {
+            Event::Text(t)
+                if SMART_PUNCTUATION.contains(&t.as_ref()) && source.get(range.clone()) != Some(t) =>
+            {
+                (Event::Text(source[range.clone()].to_owned().into()), range.clone())
+            }
+            other => (other.clone(), range.clone()),
+        })
+        .collect();
+    plain_text(&undone)
 }
 
 /// mdBook's heading ids: 0.4 derives them from the heading's HTML, 0.5 from its text with

@@ -10,20 +10,22 @@ mod containers;
 mod directives;
 mod fenced;
 mod headings;
+mod nodes;
 mod prose;
 mod text;
 
 use std::ops::Range;
 
-use pulldown_cmark::{BrokenLink, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BrokenLink, Options, Parser};
 use serde_json::Value;
 
 pub use self::containers::line_ending;
 pub use self::directives::{Directive, SUITE_DIRECTIVES};
 pub use self::fenced::FencedBlock;
 pub use self::headings::{Heading, heading_id_04, heading_id_05};
+pub use self::nodes::{Element, LinkInfo, Node, NodeKind, Nodes};
 pub use self::prose::{Mention, NameFinder, Prose};
-pub use self::text::{Spanned, end_of, plain_text, text_as_written};
+pub use self::text::end_of;
 use crate::generated;
 
 /// Which mdBook will render the book: it decides parser options and heading ids.
@@ -93,8 +95,8 @@ impl Flavor {
 pub struct Document<'a> {
     /// The chapter's text.
     pub text: &'a str,
-    /// Every event with the byte range it came from.
-    pub events: Vec<Spanned<'a>>,
+    /// Every event, compact, with the byte range it came from.
+    pub nodes: Nodes,
     /// The headings, in order.
     pub headings: Vec<Heading>,
     /// The fenced code blocks, in order.
@@ -153,14 +155,21 @@ impl<'a> Document<'a> {
             })
             .collect();
         link_definitions.sort_by_key(|d| d.range.start);
-        let events: Vec<_> = parser.into_offset_iter().collect();
+        let mut nodes = Nodes::with_capacity(text.len() / 32);
+        let mut headings = headings::Headings::new(flavor);
+        let mut fenced_blocks = fenced::FencedBlocks::default();
+        for (event, range) in parser.into_offset_iter() {
+            headings.observe(text, &event, &range);
+            fenced_blocks.observe(text, &event, &range);
+            nodes.push(text, &event, range);
+        }
         Document {
             text,
-            headings: headings::find_headings(text, &events, flavor),
-            fenced_blocks: fenced::find_fenced_blocks(text, &events),
-            directives: directives::find_directives(text, &events),
-            generated: generated_blocks(&events),
-            events,
+            headings: headings.finish(),
+            fenced_blocks: fenced_blocks.finish(),
+            directives: directives::find_directives(text, nodes.all()),
+            generated: generated_blocks(text, &nodes),
+            nodes,
             link_definitions,
             broken_references,
         }
@@ -183,6 +192,11 @@ impl<'a> Document<'a> {
     /// line, with list markers turned into spaces (`- ` becomes `  `, `> 1. ` becomes `>    `).
     pub fn continuation_prefix(&self, offset: usize) -> String {
         containers::continuation_prefix(self.text, offset)
+    }
+
+    /// The text of a text, code or HTML node; empty for others.
+    pub fn text_of(&self, node: &Node) -> &str {
+        self.nodes.text_of(self.text, node)
     }
 
     /// The text of the line that holds byte `offset`, up to that offset: what any line of text
@@ -212,15 +226,15 @@ impl<'a> Document<'a> {
 /// The blocks the suite generated: each block right after one of its marker comments (the
 /// table made from a story block, the notice listing missing FAQ questions). Other features
 /// leave them alone, so their result does not depend on the order they run in.
-fn generated_blocks(events: &[Spanned<'_>]) -> Vec<Range<usize>> {
+fn generated_blocks(text: &str, nodes: &Nodes) -> Vec<Range<usize>> {
     let mut blocks = Vec::new();
     let mut after_marker = false;
-    for (event, range) in events {
-        match event {
-            Event::Html(html) if generated::is_marker(html) => after_marker = true,
-            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
-            Event::Start(_) if after_marker => {
-                blocks.push(range.clone());
+    for node in nodes.all() {
+        match node.kind {
+            NodeKind::Html if generated::is_marker(nodes.text_of(text, node)) => after_marker = true,
+            NodeKind::Start(Element::HtmlBlock) | NodeKind::End(Element::HtmlBlock) => {}
+            NodeKind::Start(_) if after_marker => {
+                blocks.push(node.range());
                 after_marker = false;
             }
             _ => {}

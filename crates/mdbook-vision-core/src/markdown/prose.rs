@@ -4,8 +4,8 @@
 use std::ops::Range;
 
 use aho_corasick::AhoCorasick;
-use pulldown_cmark::{Event, Tag, TagEnd};
 
+use super::nodes::{Element, NodeKind};
 use super::{Document, merge_ranges};
 
 /// A stretch of prose.
@@ -26,23 +26,26 @@ impl Document<'_> {
         let mut skipped_depth = 0usize;
         let mut inline_html_depth = 0usize;
         let mut heading_depth = 0usize;
-        for (event, range) in &self.events {
-            match event {
-                Event::InlineHtml(tag) => {
-                    inline_html_depth = inline_html_depth.saturating_add_signed(tag_depth(tag))
+        for node in self.nodes.all() {
+            match node.kind {
+                NodeKind::InlineHtml => {
+                    inline_html_depth = inline_html_depth
+                        .saturating_add_signed(tag_depth(self.nodes.text_of(self.text, node)))
                 }
-                Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::Heading(_) | TagEnd::Item) => {
+                NodeKind::End(
+                    Element::Paragraph | Element::TableCell | Element::Heading(_) | Element::Item,
+                ) => {
                     inline_html_depth = 0;
                     skipped_depth = skipped_depth.saturating_sub(1);
-                    if matches!(event, Event::End(TagEnd::Heading(_))) {
+                    if matches!(node.kind, NodeKind::End(Element::Heading(_))) {
                         heading_depth = heading_depth.saturating_sub(1);
                     }
                 }
-                Event::Start(tag) if skipped_depth > 0 || skips(tag) => skipped_depth += 1,
-                Event::Start(Tag::Heading { .. }) => heading_depth += 1,
-                Event::End(_) if skipped_depth > 0 => skipped_depth -= 1,
-                Event::Text(_) if skipped_depth == 0 && inline_html_depth == 0 => {
-                    prose.push(Prose { range: range.clone(), in_heading: heading_depth > 0 })
+                NodeKind::Start(element) if skipped_depth > 0 || skips(element) => skipped_depth += 1,
+                NodeKind::Start(Element::Heading(_)) => heading_depth += 1,
+                NodeKind::End(_) if skipped_depth > 0 => skipped_depth -= 1,
+                NodeKind::Text if skipped_depth == 0 && inline_html_depth == 0 => {
+                    prose.push(Prose { range: node.range(), in_heading: heading_depth > 0 })
                 }
                 _ => {}
             }
@@ -128,11 +131,11 @@ fn subtract(range: Range<usize>, holes: &[Range<usize>]) -> Vec<Range<usize>> {
     pieces
 }
 
-/// Whether an element starting with `tag` is not prose.
-fn skips(tag: &Tag<'_>) -> bool {
+/// Whether an element is not prose.
+fn skips(element: Element) -> bool {
     matches!(
-        tag,
-        Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. } | Tag::HtmlBlock | Tag::MetadataBlock(_)
+        element,
+        Element::CodeBlock | Element::Link | Element::Image | Element::HtmlBlock | Element::MetadataBlock
     )
 }
 

@@ -2,10 +2,11 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, LinkType, Tag};
+use pulldown_cmark::LinkType;
 
 use super::page::{is_relative_path, resolve};
 use super::{CharacterId, PageId, VisionBook};
+use crate::markdown::{Element, LinkInfo, Node};
 
 /// A link on a page that leads to a cast member.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,19 +41,20 @@ impl VisionBook<'_> {
     pub(super) fn find_character_links(&self, page: PageId) -> Vec<CharacterLink> {
         let doc = &self.page(page).doc;
         let mut links: Vec<CharacterLink> = doc
-            .events
+            .nodes
+            .all()
             .iter()
-            .filter(|(_, range)| !doc.in_generated(range.start))
-            .filter_map(|(event, range)| {
-                let Event::Start(Tag::Link { link_type, dest_url, id, .. }) = event else { return None };
-                let by_label = is_reference(*link_type).then(|| self.character_named(id)).flatten();
-                let character = by_label.or_else(|| self.character_linked_by(page, dest_url))?;
-                let stale = is_relative_path(dest_url) && self.page_at(page, dest_url).is_none();
+            .filter(|node| !doc.in_generated(node.range().start))
+            .filter_map(|node| {
+                let LinkInfo { link_type, destination, label } = doc.nodes.link(node)?;
+                let by_label = is_reference(*link_type).then(|| self.character_named(label)).flatten();
+                let character = by_label.or_else(|| self.character_linked_by(page, destination))?;
+                let stale = is_relative_path(destination) && self.page_at(page, destination).is_none();
                 Some(CharacterLink {
-                    range: range.clone(),
+                    range: node.range(),
                     character,
-                    broken: stale.then(|| dest_url.to_string()),
-                    label: id.to_string(),
+                    broken: stale.then(|| destination.clone()),
+                    label: label.clone(),
                 })
             })
             .collect();
@@ -66,10 +68,11 @@ impl VisionBook<'_> {
     fn broken_character_references(&self, page: PageId) -> Vec<CharacterLink> {
         let doc = &self.page(page).doc;
         let mut taken: Vec<Range<usize>> = doc
-            .events
+            .nodes
+            .all()
             .iter()
-            .filter(|(e, _)| matches!(e, Event::Start(Tag::Link { .. } | Tag::Image { .. })))
-            .map(|(_, r)| r.clone())
+            .filter(|n| n.starts(Element::Link) || n.starts(Element::Image))
+            .map(Node::range)
             .collect();
         taken.extend(doc.directives.iter().map(|d| d.range.clone()));
         doc.broken_references

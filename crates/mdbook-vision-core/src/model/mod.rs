@@ -16,11 +16,15 @@ mod page;
 mod story;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 use std::ops::Range;
 
 pub use self::cast::{CastMention, Character};
 pub use self::kind::{GlobSet, Kind, Kinds, build_globs};
 pub use self::links::CharacterLink;
+
 pub use self::page::{Page, is_relative_path, relative_path};
 pub use self::story::{Declaration, STORY_BLOCK, STORY_KEYS, Story, StoryMeta, section_of, slug};
 use crate::config::{DEFAULT_HOW_TO_FILE, Settings};
@@ -94,21 +98,27 @@ pub struct VisionBook<'a> {
     cast_by_label: HashMap<String, CharacterId>,
     /// Each page, to the cast members it describes, in cast order.
     cast_by_page: HashMap<PageId, Vec<CharacterId>>,
+    /// Finds the cast's names in prose.
+    cast_finder: NameFinder,
+    /// Each story's characters, once asked for.
+    story_characters: Vec<OnceLock<Vec<String>>>,
 }
 
 impl<'a> VisionBook<'a> {
-    /// Builds the model of `chapters`; `src_dir` is the book's source folder (`book.src`).
-    /// Problems in the book (bad blocks, unknown ids or characters, ...) are reported.
+    /// Builds the model of `chapters`, with what `needs` asks for; `src_dir` is the book's
+    /// source folder (`book.src`). Problems in the book (bad blocks, unknown ids or characters,
+    /// ...) are reported.
     pub fn build(
-        chapters: &'a [ChapterSource],
+        chapters: &'a [ChapterSource<'a>],
         settings: Settings,
         flavor: Flavor,
         src_dir: &str,
+        needs: Needs,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Self {
         let kinds = Kinds::new(&settings, diagnostics);
         let pages: Vec<Page<'a>> =
-            chapters.iter().map(|source| Page::new(source, flavor, src_dir, &kinds)).collect();
+            chapters.par_iter().map(|source| Page::new(source, flavor, src_dir, &kinds)).collect();
         let mut book = VisionBook {
             flavor,
             settings,
@@ -126,12 +136,15 @@ impl<'a> VisionBook<'a> {
             cast_by_name: HashMap::new(),
             cast_by_label: HashMap::new(),
             cast_by_page: HashMap::new(),
+            cast_finder: NameFinder::new([]),
+            story_characters: Vec::new(),
         };
         book.how_to = book.find_how_to(diagnostics);
         book.set_cast(diagnostics);
-        book.find_mentions_and_links();
-        book.set_stories(diagnostics);
-        book.check_stories(diagnostics);
+        if needs.stories {
+            book.set_stories(diagnostics);
+            book.check_stories(diagnostics);
+        }
         book
     }
 
@@ -139,12 +152,13 @@ impl<'a> VisionBook<'a> {
     /// the mdBook that sent the request parses them, for its renderer.
     pub fn from_request(
         request: &Request,
-        chapters: &'a [ChapterSource],
+        chapters: &'a [ChapterSource<'a>],
         settings: Settings,
+        needs: Needs,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Self {
         let flavor = Flavor::new(request.mdbook_version(), request.config());
-        let mut book = VisionBook::build(chapters, settings, flavor, request.src_dir(), diagnostics);
+        let mut book = VisionBook::build(chapters, settings, flavor, request.src_dir(), needs, diagnostics);
         book.renderer = request.renderer().to_owned();
         book
     }
@@ -201,13 +215,50 @@ impl<'a> VisionBook<'a> {
 
     /// The stories paired with `story`: those it names, and those that name it, in book order.
     pub fn partners(&self, story: &Story) -> impl Iterator<Item = &Story> {
-        let on_page = self.stories_by_page.get(story.page.index()).cloned().unwrap_or_default();
-        let id = on_page
+        let id = self.id_of(story);
+        id.map_or(&[][..], |id| &self.partners[id.index()]).iter().map(|&p| self.story_at(p))
+    }
+
+    /// The id of `story`, one of this book's stories.
+    fn id_of(&self, story: &Story) -> Option<StoryId> {
+        let on_page = self.stories_by_page.get(story.page.index())?.clone();
+        on_page
             .clone()
             .zip(&self.stories[on_page])
             .find(|(_, s)| std::ptr::eq(*s, story))
-            .map(|(i, _)| i);
-        id.map_or(&[][..], |id| &self.partners[id]).iter().map(|&p| self.story_at(p))
+            .map(|(i, _)| StoryId::at(i))
+    }
+
+    /// The mentions of cast members in page `page`'s prose (headings included), in order.
+    pub fn mentions(&self, page: PageId) -> &[CastMention] {
+        self.page(page).mentions.get_or_init(|| {
+            let doc = &self.page(page).doc;
+            let prose = doc.prose();
+            self.cast_finder
+                .find(doc.text, prose.iter().map(|p| &p.range))
+                .into_iter()
+                .map(|m| CastMention {
+                    range: m.range,
+                    character: CharacterId::at(m.name),
+                    in_heading: prose[m.within].in_heading,
+                })
+                .collect()
+        })
+    }
+
+    /// The links on page `page` that lead to cast members, sound or broken, in order.
+    pub fn character_links(&self, page: PageId) -> &[CharacterLink] {
+        self.page(page).character_links.get_or_init(|| self.find_character_links(page))
+    }
+
+    /// The characters `story` is about: those its block names, else the cast members its text
+    /// (headings included) mentions or links to, in the order of the cast. A character page's
+    /// own character is not among them.
+    pub fn characters_of(&self, story: &Story) -> &[String] {
+        match self.id_of(story).and_then(|id| self.story_characters.get(id.index())) {
+            Some(cell) => cell.get_or_init(|| self.find_characters_of(story)),
+            None => &[],
+        }
     }
 
     /// A link from page `from` to page `to` (and `anchor` in it), relative to `from`.
@@ -272,6 +323,7 @@ impl<'a> VisionBook<'a> {
             self.cast_by_label.entry(normalize_label(&character.name)).or_insert(id);
             self.cast_by_page.entry(character.page).or_default().push(id);
         }
+        self.cast_finder = NameFinder::new(self.cast.iter().map(|c| c.name.as_str()));
     }
 
     fn discovered_cast(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Character> {
@@ -300,49 +352,28 @@ impl<'a> VisionBook<'a> {
         cast
     }
 
-    /// Finds, on every page, the mentions of cast members (in one scan for the whole cast) and
-    /// the links to them.
-    fn find_mentions_and_links(&mut self) {
-        let finder = NameFinder::new(self.cast.iter().map(|c| c.name.as_str()));
-        let found: Vec<(Vec<CastMention>, Vec<CharacterLink>)> = self
-            .page_ids()
-            .map(|id| {
-                let doc = &self.page(id).doc;
-                let prose = doc.prose();
-                let mentions = finder
-                    .find(doc.text, prose.iter().map(|p| &p.range))
-                    .into_iter()
-                    .map(|m| CastMention {
-                        range: m.range,
-                        character: CharacterId::at(m.name),
-                        in_heading: prose[m.within].in_heading,
-                    })
-                    .collect();
-                (mentions, self.find_character_links(id))
-            })
-            .collect();
-        for (page, (mentions, links)) in self.pages.iter_mut().zip(found) {
-            page.mentions = mentions;
-            page.character_links = links;
-        }
-    }
-
     /// Finds every page's stories, indexes them, and settles their partners and characters.
     fn set_stories(&mut self, diagnostics: &mut Vec<Diagnostic>) {
-        for id in self.page_ids() {
+        let found: Vec<(Vec<Story>, Vec<Diagnostic>)> = self
+            .page_ids()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|id| {
+                let mut findings = Vec::new();
+                (story::stories_of(id, self.page(id), &self.kinds, &mut findings), findings)
+            })
+            .collect();
+        for (stories, findings) in found {
             let start = self.stories.len();
-            let found = story::stories_of(id, self.page(id), &self.kinds, diagnostics);
-            self.stories.extend(found);
+            self.stories.extend(stories);
             self.stories_by_page.push(start..self.stories.len());
+            diagnostics.extend(findings);
         }
         for (index, story) in self.stories.iter().enumerate() {
             self.stories_by_id.entry(story.id.clone()).or_default().push(StoryId::at(index));
         }
         self.partners = self.find_partners();
-        let characters: Vec<Vec<String>> = self.stories.iter().map(|s| self.characters_of(s)).collect();
-        for (story, characters) in self.stories.iter_mut().zip(characters) {
-            story.characters = characters;
-        }
+        self.story_characters = self.stories.iter().map(|_| OnceLock::new()).collect();
     }
 
     fn find_partners(&self) -> Vec<Vec<StoryId>> {
@@ -362,21 +393,19 @@ impl<'a> VisionBook<'a> {
         partners
     }
 
-    /// The characters `story` is about: those its block names, else the cast members its text
-    /// (headings included) mentions or links to, in the order of the cast. A character page's
-    /// own character is not among them.
-    fn characters_of(&self, story: &Story) -> Vec<String> {
+    fn find_characters_of(&self, story: &Story) -> Vec<String> {
         if !story.meta.character.is_empty() {
             return story.meta.character.clone();
         }
-        let page = self.page(story.page);
         let in_story = |range: &Range<usize>| story.section.contains(&range.start);
-        let present: HashSet<CharacterId> = page
-            .mentions
+        let present: HashSet<CharacterId> = self
+            .mentions(story.page)
             .iter()
             .filter(|m| in_story(&m.range))
             .map(|m| m.character)
-            .chain(page.character_links.iter().filter(|l| in_story(&l.range)).map(|l| l.character))
+            .chain(
+                self.character_links(story.page).iter().filter(|l| in_story(&l.range)).map(|l| l.character),
+            )
             .collect();
         self.cast
             .iter()
@@ -385,6 +414,23 @@ impl<'a> VisionBook<'a> {
             .filter(|(index, _)| present.contains(&CharacterId::at(*index)))
             .map(|(_, c)| c.name.clone())
             .collect()
+    }
+}
+
+/// What the features that run need of the model, beyond its pages, kinds and cast.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// The stories, their pairs, and the checks of their blocks.
+    pub stories: bool,
+}
+
+impl Needs {
+    /// Everything.
+    pub const ALL: Needs = Needs { stories: true };
+
+    /// What either `self` or `other` needs.
+    pub fn and(self, other: Needs) -> Needs {
+        Needs { stories: self.stories || other.stories }
     }
 }
 

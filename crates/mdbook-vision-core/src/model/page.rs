@@ -2,6 +2,7 @@
 //! relative paths between them.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use super::cast::CastMention;
 use super::kind::{Kind, Kinds};
@@ -14,7 +15,7 @@ use crate::protocol::ChapterSource;
 #[derive(Debug)]
 pub struct Page<'a> {
     /// The chapter as mdBook sent it.
-    pub source: &'a ChapterSource,
+    pub source: &'a ChapterSource<'a>,
     /// Its file relative to the book root (`src/vision/alan.md`), for diagnostics.
     pub display_path: String,
     /// The path it is rendered from, relative to `src` (`README.md` becomes `index.md`).
@@ -28,28 +29,30 @@ pub struct Page<'a> {
     /// Whether it is an index page or matches the `not-stories` globs: such a page holds no
     /// implicit story.
     pub not_a_story: bool,
-    /// The mentions of cast members in its prose (headings included), in order.
-    pub mentions: Vec<CastMention>,
-    /// Its links to cast members, sound or broken, in order.
-    pub character_links: Vec<CharacterLink>,
+    /// The mentions of cast members in its prose (headings included), in order, once asked
+    /// for: see [`super::VisionBook::mentions`].
+    pub(super) mentions: OnceLock<Vec<CastMention>>,
+    /// Its links to cast members, sound or broken, in order, once asked for: see
+    /// [`super::VisionBook::character_links`].
+    pub(super) character_links: OnceLock<Vec<CharacterLink>>,
 }
 
 impl<'a> Page<'a> {
     /// The page of `source`, parsed as mdBook of `flavor` parses it; `src_dir` is the book's
     /// source folder (`book.src`).
-    pub(super) fn new(source: &'a ChapterSource, flavor: Flavor, src_dir: &str, kinds: &Kinds) -> Self {
+    pub(super) fn new(source: &'a ChapterSource<'a>, flavor: Flavor, src_dir: &str, kinds: &Kinds) -> Self {
         let file = source.file().unwrap_or_default();
         let is_index = is_index_file(file) || source.has_sub_items;
         Page {
             source,
             display_path: join_path(src_dir, file),
             output_path: output_path(source.path.as_deref().unwrap_or(file)),
-            doc: Document::parse(&source.content, flavor),
+            doc: Document::parse(source.content, flavor),
             kind: kinds.of_file(file),
             is_index,
             not_a_story: is_index || kinds.is_not_a_story(file),
-            mentions: Vec::new(),
-            character_links: Vec::new(),
+            mentions: OnceLock::new(),
+            character_links: OnceLock::new(),
         }
     }
 
@@ -71,7 +74,7 @@ impl<'a> Page<'a> {
             .first_heading()
             .map(|h| h.title.trim().to_owned())
             .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| self.source.name.clone())
+            .unwrap_or_else(|| self.source.name.to_owned())
     }
 }
 

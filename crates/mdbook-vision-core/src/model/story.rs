@@ -11,7 +11,7 @@ use super::kind::{Kind, Kinds};
 use super::page::Page;
 use crate::diagnostics::{Diagnostic, suggestion};
 use crate::generated;
-use crate::markdown::{Document, FencedBlock, Heading};
+use crate::markdown::{Document, FencedBlock, Heading, NodeKind};
 
 /// The info string of a story metadata block.
 pub const STORY_BLOCK: &str = "story";
@@ -106,9 +106,6 @@ pub struct Story {
     pub meta: StoryMeta,
     /// Its block, if it has one.
     pub declaration: Option<Declaration>,
-    /// The characters it is about: those its block names, else the cast members its text
-    /// (headings included) mentions or links to.
-    pub characters: Vec<String>,
 }
 
 /// The stories of page `id`: one per declaration, or the page itself as a story without
@@ -163,7 +160,6 @@ fn declared_story(
             section: 0..page.doc.text.len(),
             meta,
             declaration: Some(declaration),
-            characters: Vec::new(),
         });
     }
     let Some(heading) = heading else {
@@ -183,7 +179,6 @@ fn declared_story(
         section: section_of(&page.doc, heading),
         meta,
         declaration: Some(declaration),
-        characters: Vec::new(),
     })
 }
 
@@ -202,7 +197,6 @@ fn implicit_story(id: PageId, page: &Page<'_>) -> Option<Story> {
         section: 0..page.doc.text.len(),
         meta: StoryMeta::default(),
         declaration: None,
-        characters: Vec::new(),
     })
 }
 
@@ -233,11 +227,10 @@ fn declarations(
             found.push(parsed);
         }
     }
-    for (event, range) in &page.doc.events {
-        if let pulldown_cmark::Event::Html(html) = event
-            && let Some(meta) = parse_marker(html)
-        {
-            let range = range.start..range.start + html.trim_end().len();
+    for node in page.doc.nodes.all().iter().filter(|n| n.kind == NodeKind::Html) {
+        let html = page.doc.text_of(node);
+        if let Some(meta) = parse_marker(html) {
+            let range = node.range().start..node.range().start + html.trim_end().len();
             found.push((meta, Declaration { range, rendered: true, values: BTreeMap::new() }));
         }
     }
