@@ -8,7 +8,7 @@
 //! definition is missing, or points at a page the book does not have, is pointed at the right
 //! page and reported as a note.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use mdbook_vision_core::config::LinkMentions;
@@ -68,16 +68,18 @@ impl CharacterLinks<'_> {
             |at: usize| if sections.len() > 1 { sections.iter().position(|s| s.contains(&at)) } else { None };
         let mentions: Vec<&CastMention> =
             book.mentions(page).iter().filter(|m| book.settings.link_headings || !m.in_heading).collect();
-        let mut linked: Vec<Range<usize>> = links.iter().map(|l| l.range.clone()).collect();
+        // What is linked already, start to end: links never overlap, so the one that starts
+        // last before a mention's end is the only one it can overlap.
+        let mut linked: BTreeMap<usize, usize> = links.iter().map(|l| (l.range.start, l.range.end)).collect();
         for &id in &self.by_length {
             let character = book.character_at(id);
             let mut seen_scopes: HashSet<Option<usize>> =
                 links.iter().filter(|l| l.character == id).map(|l| scope_of(l.range.start)).collect();
             for mention in mentions.iter().filter(|m| m.character == id) {
                 let mention = mention.range.clone();
-                if on_own_page(book, page, character, mention.start)
-                    || linked.iter().any(|l| l.start < mention.end && mention.start < l.end)
-                {
+                let overlaps =
+                    linked.range(..mention.end).next_back().is_some_and(|(_, &end)| end > mention.start);
+                if overlaps || on_own_page(book, page, character, mention.start) {
                     continue;
                 }
                 if book.settings.link == LinkMentions::First && !seen_scopes.insert(scope_of(mention.start)) {
@@ -87,7 +89,7 @@ impl CharacterLinks<'_> {
                     mention.clone(),
                     link(&character.name, &book.link_to_character(page, character)),
                 );
-                linked.push(mention);
+                linked.insert(mention.start, mention.end);
             }
         }
     }

@@ -197,13 +197,21 @@ fn check_subject(
         .iter()
         .map(|rule| rule.wordings().iter().map(|w| Pattern::new(w, &subject.characters)).collect())
         .collect();
-    let matched = |question: &Question, rule: usize| patterns[rule].iter().any(|p| p.matches(&question.text));
-    let unmatched: Vec<&Question> =
-        faq.questions.iter().filter(|q| (0..rules.len()).all(|r| !matched(q, r))).collect();
+    let normalized: Vec<String> = faq.questions.iter().map(|q| normalize(&q.text)).collect();
+    let asked = |question: usize, rule: usize| {
+        patterns[rule].iter().any(|p| p.matches_normalized(&normalized[question]))
+    };
+    let unmatched: Vec<&Question> = faq
+        .questions
+        .iter()
+        .enumerate()
+        .filter(|(q, _)| (0..rules.len()).all(|r| !asked(*q, r)))
+        .map(|(_, question)| question)
+        .collect();
     let mut near_misses_used = vec![false; unmatched.len()];
     let mut missing = Vec::new();
     for (index, rule) in expected.iter().enumerate() {
-        if faq.questions.iter().any(|q| matched(q, index)) {
+        if (0..faq.questions.len()).any(|q| asked(q, index)) {
             continue;
         }
         missing.push(rule.clone());

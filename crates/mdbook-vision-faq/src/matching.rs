@@ -1,5 +1,7 @@
 //! Matching questions against required wordings.
 
+use std::collections::HashSet;
+
 /// Stands for NAME while a wording is normalized.
 const NAME: char = '\u{1}';
 /// Stands for ALTERNATIVE-X while a wording is normalized.
@@ -72,30 +74,39 @@ impl Pattern {
         Pattern { parts, names: names.iter().map(|n| normalize(n)).collect() }
     }
 
-    /// Whether `question` asks this.
-    pub fn matches(&self, question: &str) -> bool {
-        self.matches_from(&self.parts, &normalize(question))
+    /// Whether the question whose [`normalize`]d text is `question` asks this.
+    pub fn matches_normalized(&self, question: &str) -> bool {
+        self.matches_at(0, question, 0, &mut HashSet::new())
     }
 
-    fn matches_from(&self, parts: &[Part], text: &str) -> bool {
-        let Some((part, rest)) = parts.split_first() else {
-            return text.is_empty();
+    /// Whether `text[at..]` matches the parts from `part` on. Each (part, position) is tried
+    /// once, so however many placeholders a wording has, matching takes polynomial time.
+    fn matches_at(&self, part: usize, text: &str, at: usize, failed: &mut HashSet<(usize, usize)>) -> bool {
+        let Some(current) = self.parts.get(part) else {
+            return at == text.len();
         };
-        match part {
-            Part::Text(literal) => {
-                text.strip_prefix(literal.as_str()).is_some_and(|t| self.matches_from(rest, t))
-            }
-            Part::Name if !self.names.is_empty() => self
-                .names
-                .iter()
-                .any(|name| text.strip_prefix(name.as_str()).is_some_and(|t| self.matches_from(rest, t))),
-            Part::Name | Part::Any => text
-                .char_indices()
-                .skip(1)
-                .map(|(i, _)| i)
-                .chain(std::iter::once(text.len()))
-                .any(|split| !text[..split].trim().is_empty() && self.matches_from(rest, &text[split..])),
+        if failed.contains(&(part, at)) {
+            return false;
         }
+        let rest = &text[at..];
+        let matched = match current {
+            Part::Text(literal) => {
+                rest.starts_with(literal.as_str())
+                    && self.matches_at(part + 1, text, at + literal.len(), failed)
+            }
+            Part::Name if !self.names.is_empty() => self.names.iter().any(|name| {
+                rest.starts_with(name.as_str()) && self.matches_at(part + 1, text, at + name.len(), failed)
+            }),
+            Part::Name | Part::Any => {
+                rest.char_indices().skip(1).map(|(i, _)| i).chain(std::iter::once(rest.len())).any(|split| {
+                    !rest[..split].trim().is_empty() && self.matches_at(part + 1, text, at + split, failed)
+                })
+            }
+        };
+        if !matched {
+            failed.insert((part, at));
+        }
+        matched
     }
 
     /// How close `question` is to this wording, from 0 to 1, and 0 when it matches: a typo or
@@ -125,7 +136,7 @@ impl Pattern {
                 .map(|head| strsim::normalized_levenshtein(fixed, head.trim_end()))
                 .fold(0.0, f64::max)
         };
-        if self.matches(&question) { 0.0 } else { score }
+        if self.matches_normalized(&question) { 0.0 } else { score }
     }
 }
 
@@ -178,6 +189,10 @@ mod tests {
     }
 
     impl Pattern {
+        fn matches(&self, question: &str) -> bool {
+            self.matches_normalized(&normalize(question))
+        }
+
         fn is_near(&self, question: &str) -> bool {
             self.nearness(question) >= NEAR
         }

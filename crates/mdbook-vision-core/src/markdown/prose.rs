@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::nodes::{Element, NodeKind};
 use super::{Document, merge_ranges};
@@ -88,18 +88,22 @@ impl NameFinder {
     pub fn new<'n>(names: impl IntoIterator<Item = &'n str>) -> Self {
         let (names, patterns): (Vec<usize>, Vec<&str>) =
             names.into_iter().enumerate().filter(|(_, name)| !name.is_empty()).unzip();
-        let automaton = if patterns.is_empty() { None } else { AhoCorasick::new(&patterns).ok() };
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok()
+        };
         NameFinder { automaton, names }
     }
 
     /// Every whole-word mention of any name in `ranges` of `text`: not inside a longer word
     /// (`Alanna`) nor joined to one by a hyphen (`Grace-ful`); `Alan's` mentions `Alan`. Sorted
-    /// by position; a name inside a longer one (`Alan` in `Alan Turing`) is found too.
+    /// by position; where names overlap, the longest wins (`Alan Turing`, not `Alan`).
     pub fn find<'r>(&self, text: &str, ranges: impl IntoIterator<Item = &'r Range<usize>>) -> Vec<Mention> {
         let Some(automaton) = &self.automaton else { return Vec::new() };
         let mut found = Vec::new();
         for (within, range) in ranges.into_iter().enumerate() {
-            for hit in automaton.find_overlapping_iter(&text[range.clone()]) {
+            for hit in automaton.find_iter(&text[range.clone()]) {
                 let (start, end) = (range.start + hit.start(), range.start + hit.end());
                 if !joined_before(&text[..start]) && !joined_after(&text[end..]) {
                     found.push(Mention {
