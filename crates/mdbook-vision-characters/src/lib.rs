@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
+use mdbook_vision_core::codes;
 use mdbook_vision_core::config::LinkMentions;
 use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
@@ -153,7 +154,7 @@ fn repair(
         ),
     };
     diagnostics.push(
-        Diagnostic::note("character-link-repaired", message)
+        Diagnostic::new(codes::CHARACTER_LINK_REPAIRED, message)
             .at(the_page.location(broken.range.clone()))
             .with_help(help),
     );

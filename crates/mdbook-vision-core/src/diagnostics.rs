@@ -9,6 +9,8 @@
 use std::fmt::Write as _;
 use std::ops::Range;
 
+use crate::codes::Code;
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -113,24 +115,15 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A new finding with no location and no hint.
-    pub fn new(level: Level, code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic { level, code, message: message.into(), location: None, help: None }
+    /// A finding of kind `code`, at its level, with no location and no hint.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic { level: code.level, code: code.name, message: message.into(), location: None, help: None }
     }
 
-    /// An error.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Level::Error, code, message)
-    }
-
-    /// A warning.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Level::Warning, code, message)
-    }
-
-    /// A note.
-    pub fn note(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Level::Note, code, message)
+    /// Sets its level (as `faq-severity` does).
+    pub fn with_level(mut self, level: Level) -> Self {
+        self.level = level;
+        self
     }
 
     /// Sets where the finding is.
@@ -356,12 +349,13 @@ pub fn suggestion<'a>(unknown: &str, what: &str, known: impl IntoIterator<Item =
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes;
 
     #[test]
     fn renders_rustc_style_with_path_line_and_help() {
         let text = "# Alan\n\ncharacter = \"Alna\"\n";
         let start = text.find("\"Alna\"").unwrap_or_default();
-        let diagnostic = Diagnostic::error("unknown-character", "unknown character `Alna`")
+        let diagnostic = Diagnostic::new(codes::UNKNOWN_CHARACTER, "unknown character `Alna`")
             .at(Location::in_text("src/alan.md", text, start..start + 6))
             .with_help("did you mean `Alan`?");
         let rendered = diagnostic.render();
@@ -394,21 +388,21 @@ mod tests {
 
     #[test]
     fn github_annotation_escapes_properties_and_data() {
-        let diagnostic = Diagnostic::warning("missing-faq", "50% done\nreally").at(Location::in_text(
+        let diagnostic = Diagnostic::new(codes::FAQ_MISSING, "50% done\nreally").at(Location::in_text(
             "src/a,b.md",
             "x\n",
             0..1,
         ));
         assert_eq!(
             diagnostic.github_annotation(),
-            "::warning file=src/a%2Cb.md,line=1,col=1,title=missing-faq::50%25 done%0Areally"
+            "::warning file=src/a%2Cb.md,line=1,col=1,title=faq-missing::50%25 done%0Areally"
         );
     }
 
     #[test]
     fn deny_policy_fails_on_warnings_only_when_asked() {
         let mut diagnostics = Diagnostics::new();
-        diagnostics.push(Diagnostic::warning("w", "w"));
+        diagnostics.push(Diagnostic::new(codes::FAQ_MISSING, "w"));
         assert!(!diagnostics.fail(Severity::Warn));
         assert!(diagnostics.fail(Severity::Deny));
         assert_eq!(diagnostics.summary("t").as_deref(), Some("t: 1 warning"));

@@ -10,10 +10,11 @@
 //! - [`generated`]: how the blocks the suite generates are marked and recognised;
 //! - [`splice`]: edits that leave every untouched byte untouched;
 //! - [`generate`]: markdown generated with correct escaping;
-//! - [`diagnostics`]: findings and their one renderer;
+//! - [`diagnostics`]: findings and their one renderer, and [`codes`], every kind of finding;
 //! - [`feature`]: the registry of features and the trait they implement;
 //! - [`run`]: the single pass that runs features over a book.
 
+pub mod codes;
 pub mod config;
 pub mod diagnostics;
 pub mod feature;

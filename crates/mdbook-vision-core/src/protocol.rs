@@ -10,6 +10,7 @@
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde_json::{Map, Value};
 
+use crate::codes;
 use crate::diagnostics::Diagnostic;
 
 /// The mdBook versions the suite supports, as a semver requirement.
@@ -190,8 +191,8 @@ pub fn check_version(version: &str) -> Option<Diagnostic> {
     let supported = semver::VersionReq::parse(SUPPORTED_MDBOOK).ok()?;
     let ok = semver::Version::parse(version).is_ok_and(|v| supported.matches(&v));
     (!ok).then(|| {
-        Diagnostic::warning(
-            "unsupported-mdbook",
+        Diagnostic::new(
+            codes::UNSUPPORTED_MDBOOK,
             format!("mdbook-vision supports mdBook 0.4 and 0.5, but is being run by mdBook {version}"),
         )
         .with_help("install mdBook 0.5 (`cargo install mdbook --version 0.5.4 --locked`)")

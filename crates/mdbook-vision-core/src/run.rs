@@ -12,6 +12,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use crate::codes;
 use crate::config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Level, Severity};
 use crate::feature::{Feature, PageEditor};
@@ -153,7 +154,7 @@ fn conclude(result: Result<Request, Failure>, findings: Vec<Diagnostic>) -> (Opt
         Ok(request) if !diagnostics.fail(Severity::Warn) => (Some(request), diagnostics),
         Ok(_) | Err(Failure::Findings) => (None, diagnostics),
         Err(Failure::BadInput(error)) => {
-            diagnostics.push(Diagnostic::error("bad-input", format!("{error:#}")));
+            diagnostics.push(Diagnostic::new(codes::BAD_INPUT, format!("{error:#}")));
             (None, diagnostics)
         }
         Err(Failure::Internal(error)) => {
@@ -164,7 +165,7 @@ fn conclude(result: Result<Request, Failure>, findings: Vec<Diagnostic>) -> (Opt
 }
 
 fn internal_error(error: &anyhow::Error) -> Diagnostic {
-    Diagnostic::error("bad-input", format!("{error:#}"))
+    Diagnostic::new(codes::BAD_INPUT, format!("{error:#}"))
 }
 
 /// Runs the features of `preprocessor` over `request`: the request, its chapters edited.

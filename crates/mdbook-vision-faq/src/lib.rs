@@ -11,6 +11,7 @@ mod matching;
 
 use std::ops::Range;
 
+use mdbook_vision_core::codes;
 use mdbook_vision_core::config::{QuestionRule, Settings};
 use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
@@ -180,10 +181,10 @@ fn check_subject(
             .map_or(0..0, |h| h.range.clone());
         diagnostics.push(
             Diagnostic::new(
-                level,
-                "faq-missing",
+                codes::FAQ_MISSING,
                 format!("this {} has no \"Frequently Asked Questions\" section", subject.noun()),
             )
+            .with_level(level)
             .at(page.location(at))
             .with_help(format!("add a FAQ section answering: {}", expected.join(" / "))),
         );
@@ -227,21 +228,20 @@ fn check_subject(
                 near_misses_used[n] = true;
                 let question = unmatched[n];
                 Diagnostic::new(
-                    level,
-                    "faq-near-miss",
+                    codes::FAQ_NEAR_MISS,
                     format!(
                         "the question \"{}\" is close to, but not, a required question",
                         question.text.trim()
                     ),
                 )
+                .with_level(level)
                 .at(page.location(question.range.clone()))
                 .with_help(format!("the required wording is \"{rule}\""))
             }
-            None => {
-                Diagnostic::new(level, "faq-missing-question", format!("the FAQ does not ask \"{rule}\""))
-                    .at(page.location(faq.title.clone()))
-                    .with_help(format!("add the question \"{rule}\" to the FAQ, with its answer"))
-            }
+            None => Diagnostic::new(codes::FAQ_MISSING_QUESTION, format!("the FAQ does not ask \"{rule}\""))
+                .with_level(level)
+                .at(page.location(faq.title.clone()))
+                .with_help(format!("add the question \"{rule}\" to the FAQ, with its answer")),
         });
     }
     for question in &faq.questions {
@@ -254,10 +254,10 @@ fn check_subject(
             };
             diagnostics.push(
                 Diagnostic::new(
-                    level,
-                    "faq-empty-answer",
+                    codes::FAQ_EMPTY_ANSWER,
                     format!("the question \"{}\" has {what}", question.text.trim()),
                 )
+                .with_level(level)
                 .at(page.location(question.range.clone()))
                 .with_help("answer it, or remove the question if it is not required"),
             );

@@ -1,5 +1,6 @@
 //! The arguments of `{{#story ...}}` and `{{#stories ...}}`.
 
+use mdbook_vision_core::codes;
 use mdbook_vision_core::diagnostics::{Diagnostic, suggestion};
 
 /// `{{#story ID}}`, `{{#story ID#anchor}}`, `{{#story ID "text"}}`.
@@ -21,8 +22,8 @@ impl StoryArgs {
             [target] => (target, None),
             [target, text] => (target, Some(text.clone())),
             _ => {
-                return Err(Diagnostic::error(
-                    "bad-directive",
+                return Err(Diagnostic::new(
+                    codes::BAD_DIRECTIVE,
                     format!("`{{{{#story {args}}}}}` is not a story link"),
                 )
                 .with_help(
@@ -76,12 +77,12 @@ impl StoriesArgs {
         let mut filters = Vec::new();
         for word in words(args)? {
             let Some((key, values)) = word.split_once('=') else {
-                return Err(Diagnostic::error("bad-directive", format!("`{word}` is not a filter"))
+                return Err(Diagnostic::new(codes::BAD_DIRECTIVE, format!("`{word}` is not a filter"))
                     .with_help("write filters as `topic=T`, `character=C` or `kind=K`"));
             };
             let Some((_, filter)) = Filter::KEYS.iter().find(|(k, _)| *k == key) else {
-                return Err(Diagnostic::error(
-                    "unknown-filter",
+                return Err(Diagnostic::new(
+                    codes::UNKNOWN_FILTER,
                     format!("`{key}` is not a filter of `{{{{#stories}}}}`"),
                 )
                 .with_help(suggestion(key, "filters", Filter::KEYS.iter().map(|(k, _)| *k))));
@@ -89,8 +90,11 @@ impl StoriesArgs {
             let values: Vec<String> =
                 values.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect();
             if values.is_empty() {
-                return Err(Diagnostic::error("bad-directive", format!("the filter `{key}` has no value"))
-                    .with_help(format!("write `{key}=VALUE`, or `{key}=A,B` for either")));
+                return Err(Diagnostic::new(
+                    codes::BAD_DIRECTIVE,
+                    format!("the filter `{key}` has no value"),
+                )
+                .with_help(format!("write `{key}=VALUE`, or `{key}=A,B` for either")));
             }
             filters.push((*filter, values));
         }
@@ -116,7 +120,7 @@ fn words(args: &str) -> Result<Vec<String>, Diagnostic> {
         }
     }
     if quoted {
-        return Err(Diagnostic::error("bad-directive", "a quoted text is not closed")
+        return Err(Diagnostic::new(codes::BAD_DIRECTIVE, "a quoted text is not closed")
             .with_help("close it with a `\"`"));
     }
     if !word.is_empty() {

@@ -11,6 +11,7 @@
 
 mod args;
 
+use mdbook_vision_core::codes;
 use mdbook_vision_core::diagnostics::{Diagnostic, suggestion};
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::{escape_text, link};
@@ -70,7 +71,7 @@ fn expand_story(
 ) -> Result<String, Diagnostic> {
     let args = StoryArgs::parse(directive.args)?;
     let story = book.story(&args.id).ok_or_else(|| {
-        Diagnostic::error("unknown-story", format!("no story has the id `{}`", args.id))
+        Diagnostic::new(codes::UNKNOWN_STORY, format!("no story has the id `{}`", args.id))
             .with_help(suggestion(&args.id, "story ids", book.stories.iter().map(|s| s.id.as_str())))
     })?;
     let text = args.text.as_deref().unwrap_or(&story.title);
@@ -96,8 +97,8 @@ fn check_anchor(page: &Page<'_>, story: &Story, anchor: &str) -> Result<(), Diag
     if ids.contains(&anchor) {
         return Ok(());
     }
-    Err(Diagnostic::error(
-        "unknown-anchor",
+    Err(Diagnostic::new(
+        codes::UNKNOWN_ANCHOR,
         format!("story `{}` has no heading with the id `{anchor}`", story.id),
     )
     .with_help(suggestion(anchor, "heading ids", ids)))
@@ -125,8 +126,8 @@ fn expand_stories(
         .collect();
     let lines = if items.is_empty() {
         diagnostics.push(
-            Diagnostic::note(
-                "stories-empty",
+            Diagnostic::new(
+                codes::STORIES_EMPTY,
                 format!("`{{{{#stories {}}}}}` matches no story", directive.args),
             )
             .at(book.page(page).location(directive.range.clone()))
@@ -153,8 +154,8 @@ fn check_values(book: &VisionBook<'_>, args: &StoriesArgs) -> Result<(), Diagnos
         };
         if let Some(unknown) = values.iter().find(|v| !known.contains(&v.as_str())) {
             let what = filter.plural();
-            return Err(Diagnostic::error(
-                "unknown-filter-value",
+            return Err(Diagnostic::new(
+                codes::UNKNOWN_FILTER_VALUE,
                 format!("`{unknown}` is not one of the book's {what}"),
             )
             .with_help(suggestion(unknown, what, known)));

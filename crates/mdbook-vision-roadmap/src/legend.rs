@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use mdbook_vision_core::codes;
 use mdbook_vision_core::config::LegendEntry;
 use mdbook_vision_core::diagnostics::{Diagnostic, Location, nearest};
 use mdbook_vision_core::generate::{escape_text, table};
@@ -131,7 +132,7 @@ pub fn check(entries: &[LegendEntry], diagnostics: &mut Vec<Diagnostic>) {
         }
     }
     diagnostics.extend(problems.into_iter().map(|problem| {
-        Diagnostic::error("bad-setting", problem)
+        Diagnostic::new(codes::BAD_SETTING, problem)
             .at(Location::file("book.toml"))
             .with_help("each status of `legend` needs its own `key`, `emoji` and `label`")
     }));

@@ -16,6 +16,7 @@ mod legend;
 mod progress;
 mod tables;
 
+use mdbook_vision_core::codes::{self, Code};
 use mdbook_vision_core::config::Settings;
 use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
@@ -151,7 +152,7 @@ impl RoadmapPage<'_, '_> {
         let text = cell.text(doc);
         let Some((entry, naming)) = self.editor.legend.find(&text) else {
             diagnostics.push(self.finding(
-                "roadmap-unknown-status",
+                codes::ROADMAP_UNKNOWN_STATUS,
                 format!("`{}` is not a status of the roadmap legend", text.trim()),
                 cell,
                 self.editor.legend.help_for(&text),
@@ -172,15 +173,15 @@ impl RoadmapPage<'_, '_> {
         let text = text.trim();
         let today = dates::day_of(self.editor.book.now);
         let finding = match dates::parse(text) {
-            Err(why) => ("roadmap-bad-date", format!("`{text}` is not a date"), why.to_owned()),
+            Err(why) => (codes::ROADMAP_BAD_DATE, format!("`{text}` is not a date"), why.to_owned()),
             Ok(day) if day > today => (
-                "roadmap-bad-date",
+                codes::ROADMAP_BAD_DATE,
                 format!("`{text}` is in the future"),
                 format!("the build's date is {}; `SOURCE_DATE_EPOCH` sets it", dates::format(today)),
             ),
             Ok(day) => match self.editor.book.settings.stale_after {
                 Some(limit) if today - day > i64::from(limit) => (
-                    "roadmap-stale",
+                    codes::ROADMAP_STALE,
                     format!(
                         "`{text}` is {} days before the build, more than `stale-after` ({limit} days)",
                         today - day
@@ -203,7 +204,7 @@ impl RoadmapPage<'_, '_> {
             Ok(None) => return,
             Err(message) => {
                 diagnostics.push(self.finding(
-                    "roadmap-bad-progress",
+                    codes::ROADMAP_BAD_PROGRESS,
                     message,
                     cell,
                     progress::HELP.to_owned(),
@@ -230,8 +231,8 @@ impl RoadmapPage<'_, '_> {
     }
 
     /// A warning about `cell`.
-    fn finding(&self, code: &'static str, message: String, cell: &Cell, help: String) -> Diagnostic {
-        Diagnostic::warning(code, message).at(self.page.location(cell.range.clone())).with_help(help)
+    fn finding(&self, code: Code, message: String, cell: &Cell, help: String) -> Diagnostic {
+        Diagnostic::new(code, message).at(self.page.location(cell.range.clone())).with_help(help)
     }
 }
 

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use mdbook_vision_core::codes;
 use mdbook_vision_core::config::Settings;
 use mdbook_vision_core::diagnostics::{Diagnostic, Location, suggestion};
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
@@ -63,8 +64,8 @@ impl Feature for Stories {
         for field in configured {
             if !fields.clone().any(|known| known == field) {
                 diagnostics.push(
-                    Diagnostic::error(
-                        "unknown-field",
+                    Diagnostic::new(
+                        codes::UNKNOWN_FIELD,
                         format!("`{field}` is not a field a story table can show"),
                     )
                     .at(Location::file("book.toml"))
@@ -76,7 +77,7 @@ impl Feature for Stories {
         for (kind, columns) in &settings.columns {
             if columns.is_empty() {
                 diagnostics.push(
-                    Diagnostic::error("bad-setting", format!("`columns.{kind}` lists no field"))
+                    Diagnostic::new(codes::BAD_SETTING, format!("`columns.{kind}` lists no field"))
                         .at(Location::file("book.toml"))
                         .with_help("give at least one field, e.g. `[\"assigned-to\"]`"),
                 );

@@ -7,6 +7,7 @@ use mdbook_driver::MDBook;
 use mdbook_driver::builtin_preprocessors::{IndexPreprocessor, LinkPreprocessor};
 use mdbook_driver::config::Config;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+use mdbook_vision_core::codes;
 use mdbook_vision_core::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use mdbook_vision_core::run::{Environment, analyze};
 
@@ -45,7 +46,7 @@ pub fn check(root: &Path, format: Format, deny_warnings: bool) -> Report {
         Err(LoadError { file, error }) => {
             let mut diagnostics = Diagnostics::new();
             diagnostics.push(
-                Diagnostic::error("book-load", format!("{error:#}"))
+                Diagnostic::new(codes::BOOK_LOAD, format!("{error:#}"))
                     .at(Location::file(file))
                     .with_help("mdBook cannot load this book either"),
             );

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 pub use self::defaults::*;
 pub use self::settings::*;
+use crate::codes;
 use crate::diagnostics::{Diagnostic, Location, suggestion};
 use crate::feature::{COMBINED, tables};
 
@@ -33,8 +34,8 @@ pub fn read(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> Settings {
         if let Some(feature) = switch_of(&key) {
             if table != COMBINED {
                 diagnostics.push(
-                    Diagnostic::warning(
-                        "ignored-setting",
+                    Diagnostic::new(
+                        codes::IGNORED_SETTING,
                         format!("`{key}` in [preprocessor.{table}] has no effect"),
                     )
                     .at(Location::file("book.toml"))
@@ -44,8 +45,8 @@ pub fn read(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> Settings {
             match value {
                 Value::Bool(on) => features.set(feature, on),
                 other => diagnostics.push(
-                    Diagnostic::error(
-                        "bad-setting",
+                    Diagnostic::new(
+                        codes::BAD_SETTING,
                         format!("setting `{key}` is not valid: expected `true` or `false`, found `{other}`"),
                     )
                     .at(Location::file("book.toml"))
@@ -56,7 +57,7 @@ pub fn read(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> Settings {
             accepted.insert(key, value);
         } else {
             diagnostics.push(
-                Diagnostic::error("unknown-key", format!("unknown key `{key}` in [preprocessor.{table}]"))
+                Diagnostic::new(codes::UNKNOWN_KEY, format!("unknown key `{key}` in [preprocessor.{table}]"))
                     .at(Location::file("book.toml"))
                     .with_help(suggestion(&key, "keys", known_keys())),
             );
@@ -67,8 +68,8 @@ pub fn read(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> Settings {
         Ok(settings) => settings,
         Err(error) => {
             diagnostics.push(
-                Diagnostic::error(
-                    "bad-setting",
+                Diagnostic::new(
+                    codes::BAD_SETTING,
                     format!("setting `{}` is not valid: {}", error.path(), error.inner()),
                 )
                 .at(Location::file("book.toml"))
@@ -92,8 +93,11 @@ fn merge_tables(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<S
         let Some(table) = table.as_object() else {
             if !table.is_null() {
                 diagnostics.push(
-                    Diagnostic::error("bad-setting", format!("[preprocessor.{table_name}] is not a table"))
-                        .at(Location::file("book.toml")),
+                    Diagnostic::new(
+                        codes::BAD_SETTING,
+                        format!("[preprocessor.{table_name}] is not a table"),
+                    )
+                    .at(Location::file("book.toml")),
                 );
             }
             continue;
@@ -105,8 +109,8 @@ fn merge_tables(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<S
             if let Some((first_table, first_value)) = merged.get(&key) {
                 if first_value != &value {
                     diagnostics.push(
-                        Diagnostic::error(
-                            "duplicate-setting",
+                        Diagnostic::new(
+                            codes::DUPLICATE_SETTING,
                             format!(
                                 "`{key}` is set both in [preprocessor.{first_table}] and in [preprocessor.{table_name}]"
                             ),

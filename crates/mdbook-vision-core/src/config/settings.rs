@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::defaults::*;
+use crate::codes;
 use crate::diagnostics::{Diagnostic, Location, Severity, suggestion};
 use crate::feature::FeatureId;
 
@@ -241,8 +242,8 @@ impl Settings {
         let kinds = self.kind_names();
         for key in keys.into_iter().filter(|k| !kinds.contains(k)) {
             diagnostics.push(
-                Diagnostic::error(
-                    "unknown-kind",
+                Diagnostic::new(
+                    codes::UNKNOWN_KIND,
                     format!("`{setting}` names `{key}`, which is not a kind of page"),
                 )
                 .at(Location::file("book.toml"))

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::VisionBook;
 use super::kind::Kind;
 use super::story::Story;
+use crate::codes;
 use crate::diagnostics::{Diagnostic, suggestion};
 
 impl VisionBook<'_> {
@@ -24,7 +25,7 @@ impl VisionBook<'_> {
 
     fn duplicate_id(&self, story: &Story, first: &Story) -> Diagnostic {
         let range = story.declaration.as_ref().map_or(0..0, |d| d.value_range("id"));
-        Diagnostic::error("duplicate-id", format!("story id `{}` is used twice", story.id))
+        Diagnostic::new(codes::DUPLICATE_ID, format!("story id `{}` is used twice", story.id))
             .at(self.page(story.page).location(range))
             .with_help(format!(
                 "it is also the id of the story in {}; give one of them `id = \"...\"`",
@@ -42,7 +43,7 @@ impl VisionBook<'_> {
         for name in &story.meta.character {
             if self.character(name).is_none() {
                 diagnostics.push(
-                    Diagnostic::error("unknown-character", format!("`{name}` is not in the cast"))
+                    Diagnostic::new(codes::UNKNOWN_CHARACTER, format!("`{name}` is not in the cast"))
                         .at(self.page(story.page).location(declaration.value_range("character")))
                         .with_help(suggestion(name, "characters", self.cast.iter().map(|c| c.name.as_str()))),
                 );
@@ -60,7 +61,7 @@ impl VisionBook<'_> {
             let Some(other) = self.story(id) else {
                 let ids = self.stories.iter().map(|s| s.id.as_str());
                 diagnostics.push(
-                    Diagnostic::error("unknown-story", format!("no story has the id `{id}`"))
+                    Diagnostic::new(codes::UNKNOWN_STORY, format!("no story has the id `{id}`"))
                         .at(location())
                         .with_help(suggestion(id, "story ids", ids)),
                 );
@@ -68,8 +69,8 @@ impl VisionBook<'_> {
             };
             if other.kind != expected_kind {
                 diagnostics.push(
-                    Diagnostic::error(
-                        "pair-kind",
+                    Diagnostic::new(
+                        codes::PAIR_KIND,
                         format!(
                             "`{key}` names `{id}`, which is a {} story, not a {} one",
                             self.kinds.name(other.kind),
@@ -83,8 +84,8 @@ impl VisionBook<'_> {
             let theirs = other.meta.declared_pairs(other.kind);
             if !theirs.is_empty() && !theirs.contains(&story.id) {
                 diagnostics.push(
-                    Diagnostic::error(
-                        "pair-not-mutual",
+                    Diagnostic::new(
+                        codes::PAIR_NOT_MUTUAL,
                         format!(
                             "`{}` pairs with `{id}`, but `{id}` pairs with `{}`",
                             story.id,

@@ -4,6 +4,7 @@
 pub use globset::GlobSet;
 use globset::{GlobBuilder, GlobSetBuilder};
 
+use crate::codes;
 use crate::config::{DEFAULT_KINDS, Settings};
 use crate::diagnostics::{Diagnostic, Location};
 
@@ -109,8 +110,8 @@ pub fn build_globs(globs: &[String], setting: &str, diagnostics: &mut Vec<Diagno
                 builder.add(glob);
             }
             Err(error) => diagnostics.push(
-                Diagnostic::error(
-                    "bad-setting",
+                Diagnostic::new(
+                    codes::BAD_SETTING,
                     format!("`{setting}` has an invalid glob `{glob}`: {error}"),
                 )
                 .at(Location::file("book.toml")),

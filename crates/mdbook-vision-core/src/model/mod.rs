@@ -27,6 +27,7 @@ pub use self::links::CharacterLink;
 
 pub use self::page::{Page, is_relative_path, relative_path};
 pub use self::story::{Declaration, STORY_BLOCK, STORY_KEYS, Story, StoryMeta, section_of, slug};
+use crate::codes;
 use crate::config::{DEFAULT_HOW_TO_FILE, Settings};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::{Flavor, NameFinder, normalize_label};
@@ -447,8 +448,8 @@ fn index_paths(pages: &[Page<'_>]) -> HashMap<String, PageId> {
 }
 
 fn unknown_page(setting: &str, path: &str) -> Diagnostic {
-    Diagnostic::error(
-        "unknown-page",
+    Diagnostic::new(
+        codes::UNKNOWN_PAGE,
         format!("`{setting}` names `{path}`, which is not a chapter of the book"),
     )
     .at(Location::file("book.toml"))

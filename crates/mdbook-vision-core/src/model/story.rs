@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::PageId;
 use super::kind::{Kind, Kinds};
 use super::page::Page;
+use crate::codes;
 use crate::diagnostics::{Diagnostic, suggestion};
 use crate::generated;
 use crate::markdown::{Document, FencedBlock, Heading, NodeKind};
@@ -143,7 +144,7 @@ fn declared_story(
     let kind = meta.kind.as_deref().and_then(|k| kinds.named(k)).or(page.kind);
     let Some(kind) = kind else {
         diagnostics.push(
-            Diagnostic::error("unknown-kind", "cannot tell what kind of page this story is on")
+            Diagnostic::new(codes::UNKNOWN_KIND, "cannot tell what kind of page this story is on")
                 .at(page.location(declaration.range.start..declaration.range.start))
                 .with_help("add `kind = \"...\"` to the block, or configure `kinds` globs for this path"),
         );
@@ -164,7 +165,7 @@ fn declared_story(
     }
     let Some(heading) = heading else {
         diagnostics.push(
-            Diagnostic::error("unnamed-story", "a story of a single-page chapter has no heading above it")
+            Diagnostic::new(codes::UNNAMED_STORY, "a story of a single-page chapter has no heading above it")
                 .at(page.location(declaration.range.start..declaration.range.start))
                 .with_help("put each story's block right under the story's heading"),
         );
@@ -255,8 +256,8 @@ fn parse_block(
         Err(error) => {
             let range = error.span().unwrap_or(0..0);
             diagnostics.push(
-                Diagnostic::error(
-                    "bad-toml",
+                Diagnostic::new(
+                    codes::BAD_TOML,
                     format!("the story block is not valid TOML: {}", error.message()),
                 )
                 .at(at(range))
@@ -280,8 +281,8 @@ fn parse_block(
                 let (range, diagnostic) = match problem {
                     ValueProblem::UnknownKey => (
                         key.span(),
-                        Diagnostic::error(
-                            "unknown-key",
+                        Diagnostic::new(
+                            codes::UNKNOWN_KEY,
                             format!("unknown key `{key_name}` in a story block"),
                         )
                         .with_help(suggestion(
@@ -290,9 +291,10 @@ fn parse_block(
                             STORY_KEYS.iter().copied(),
                         )),
                     ),
-                    ValueProblem::Expected(what) => {
-                        (value.span(), Diagnostic::error("bad-value", format!("`{key_name}` must be {what}")))
-                    }
+                    ValueProblem::Expected(what) => (
+                        value.span(),
+                        Diagnostic::new(codes::BAD_VALUE, format!("`{key_name}` must be {what}")),
+                    ),
                 };
                 diagnostics.push(diagnostic.at(at(range)));
             }
@@ -302,7 +304,7 @@ fn parse_block(
         && kinds.named(kind).is_none()
     {
         diagnostics.push(
-            Diagnostic::error("unknown-kind", format!("unknown kind `{kind}`"))
+            Diagnostic::new(codes::UNKNOWN_KIND, format!("unknown kind `{kind}`"))
                 .at(page.location(values.get("kind").cloned().unwrap_or(0..0)))
                 .with_help(suggestion(kind, "kinds", kinds.names())),
         );
