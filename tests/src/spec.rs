@@ -27,7 +27,9 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use libtest_mimic::{Failed, Trial};
 
 use mdbook_vision_core::run::{Environment, Preprocessor, preprocess};
 use serde_json::Value;
@@ -196,55 +198,104 @@ fn changed(inputs: &[(String, String)], outputs: &[(String, String)]) -> Vec<(St
         .collect()
 }
 
-/// Runs every case of the spec file at `path`, panicking with every failure at once.
-pub fn run_file(path: &Path, preprocessor: &Preprocessor<'_>) {
-    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+/// The trials of the spec file at `path`, named `{stem}::{case}::mdbook-{version}`: one per
+/// case and mdBook dialect, each failing with a diff of what it expected and what it got.
+/// Under `BLESS=1`, one trial that runs every case in every dialect, fails if the dialects
+/// disagree, and rewrites the file's expected parts from the results.
+pub fn trials(stem: &'static str, path: PathBuf, preprocessor: Preprocessor<'static>) -> Vec<Trial> {
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let cases = parse(&text);
     assert!(!cases.is_empty(), "{} has no cases", path.display());
-    let bless = std::env::var("BLESS").is_ok_and(|v| v == "1");
-    let mut failures = String::new();
-    let mut blessed = Vec::new();
-    for case in &cases {
-        let versions: Vec<&str> = match &case.only_version {
-            Some(version) => vec![version.as_str()],
+    if std::env::var("BLESS").is_ok_and(|v| v == "1") {
+        return vec![Trial::test(format!("{stem}::bless"), move || {
+            bless(&path, &text, &cases, &preprocessor)
+        })];
+    }
+    let mut trials = Vec::new();
+    for case in cases {
+        let case = std::sync::Arc::new(case);
+        for version in case.versions() {
+            let name = format!("{stem}::{}::mdbook-{version}", slug(&case.name));
+            let case = std::sync::Arc::clone(&case);
+            trials.push(Trial::test(name, move || check(&case, version, &preprocessor)));
+        }
+    }
+    trials
+}
+
+impl Case {
+    /// The mdBook versions the case runs under.
+    fn versions(&self) -> Vec<&'static str> {
+        match &self.only_version {
+            Some(only) => VERSIONS.iter().copied().filter(|v| v == only).collect(),
             None => VERSIONS.to_vec(),
-        };
-        let results: Vec<Actual> = versions.iter().map(|v| run_case(case, v, preprocessor)).collect();
-        if bless {
-            blessed.push((case, results[0].clone()));
-            continue;
-        }
-        for (version, actual) in versions.iter().zip(&results) {
-            let expected_outputs: Vec<(String, String)> = case.outputs.clone();
-            if actual.outputs != expected_outputs || actual.stderr != case.stderr {
-                let _ = write!(
-                    failures,
-                    "\n=== {} (line {}, mdBook {version})\n--- expected stderr:\n{}\n--- actual stderr:\n{}\n",
-                    case.name, case.line, case.stderr, actual.stderr
-                );
-                for (path, content) in &actual.outputs {
-                    let _ = write!(failures, "--- actual {path}:\n{content}");
-                }
-                for (path, content) in &expected_outputs {
-                    let _ = write!(failures, "--- expected {path}:\n{content}");
-                }
-            }
-            let has_errors = actual.stderr.lines().any(|l| l.starts_with("error["));
-            if has_errors != (actual.exit_code != 0) && !case.stderr.contains("warnings are denied") {
-                let _ = write!(
-                    failures,
-                    "\n=== {}: exit code {} with errors: {has_errors}\n",
-                    case.name, actual.exit_code
-                );
-            }
         }
     }
-    if bless {
-        fs::write(path, bless_text(&text, &blessed))
-            .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
-        return;
+
+    /// What the case expects, as text to compare.
+    fn expected(&self) -> String {
+        render(&self.outputs, &self.stderr)
     }
-    assert!(failures.is_empty(), "{} failed:{failures}", path.display());
+}
+
+/// Runs `case` under `version` and compares the result with what it expects.
+fn check(case: &Case, version: &str, preprocessor: &Preprocessor<'_>) -> Result<(), Failed> {
+    let actual = run_case(case, version, preprocessor);
+    let expected = case.expected();
+    let got = render(&actual.outputs, &actual.stderr);
+    if got != expected {
+        let diff = similar::TextDiff::from_lines(&expected, &got);
+        return Err(format!(
+            "case `{}` (line {}) under mdBook {version}:\n{}",
+            case.name,
+            case.line,
+            diff.unified_diff().header("expected", "actual")
+        )
+        .into());
+    }
+    let has_errors = actual.stderr.lines().any(|l| l.starts_with("error["));
+    if has_errors != (actual.exit_code != 0) && !case.stderr.contains("warnings are denied") {
+        return Err(format!("exit code {} with errors: {has_errors}", actual.exit_code).into());
+    }
+    Ok(())
+}
+
+/// Changed chapters and diagnostics as one text, the way the spec file writes them.
+fn render(outputs: &[(String, String)], stderr: &str) -> String {
+    let mut text = String::new();
+    for (path, content) in outputs {
+        let _ = write!(text, "--- {path}\n{}", content.replace('\r', "␍"));
+    }
+    let _ = write!(text, ".\n{stderr}\n");
+    text
+}
+
+/// Runs every case in every dialect and rewrites the spec file at `path` from the results.
+fn bless(path: &Path, text: &str, cases: &[Case], preprocessor: &Preprocessor<'_>) -> Result<(), Failed> {
+    let mut blessed = Vec::new();
+    for case in cases {
+        let results: Vec<Actual> = case.versions().iter().map(|v| run_case(case, v, preprocessor)).collect();
+        if results
+            .windows(2)
+            .any(|pair| pair[0].outputs != pair[1].outputs || pair[0].stderr != pair[1].stderr)
+        {
+            return Err(format!(
+                "case `{}` (line {}) gives different results under mdBook 0.4 and 0.5: give it `mdbook=VERSION`",
+                case.name, case.line
+            )
+            .into());
+        }
+        blessed.push((case, results[0].clone()));
+    }
+    fs::write(path, bless_text(text, &blessed)).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    Ok(())
+}
+
+/// A case's name as part of a test name: lowercase words joined by `_`.
+fn slug(name: &str) -> String {
+    let words: Vec<String> =
+        name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    words.join("_")
 }
 
 fn bless_text(text: &str, results: &[(&Case, Actual)]) -> String {

@@ -31,7 +31,8 @@ fn codes_table() -> String {
 fn the_readme_lists_every_diagnostic_code_as_declared() {
     let path = workspace_root().join("README.md");
     let readme = fs::read_to_string(&path).unwrap();
-    let start = readme.find(CODES_START).expect("the README has a generated table of codes") + CODES_START.len();
+    let start =
+        readme.find(CODES_START).expect("the README has a generated table of codes") + CODES_START.len();
     let end = start + readme[start..].find(CODES_END).unwrap();
     let expected = codes_table();
     if std::env::var("BLESS").is_ok_and(|v| v == "1") {

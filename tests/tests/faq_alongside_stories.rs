@@ -1,14 +1,9 @@
-//! The golden cases of `vision-faq`: `tests/spec/faq.md`.
+//! The FAQ findings of every golden case of `tests/spec/faq.md` are the same with
+//! `vision-stories` in the same pass.
 
 use mdbook_vision_core::run::Preprocessor;
 use mdbook_vision_faq::Faq;
 use mdbook_vision_stories::Stories;
-
-#[test]
-fn faq_spec() {
-    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/faq.md");
-    mdbook_vision_tests::spec::run_file(&spec, &Preprocessor::standalone(&[&Faq]));
-}
 
 /// With `vision-stories` in the same pass, the FAQ findings are the same.
 #[test]

@@ -1,5 +1,5 @@
-//! The golden cases of `vision-roadmap` (`tests/spec/roadmap.md`), which run for the HTML
-//! renderer, and what other renderers get.
+//! What `vision-roadmap` gives renderers other than HTML (the golden cases of
+//! `tests/spec/roadmap.md` run for the HTML renderer).
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
@@ -8,12 +8,6 @@ use mdbook_vision_roadmap::Roadmap;
 use mdbook_vision_tests::request::{VERSIONS, chapter, chapter_contents, request};
 use mdbook_vision_tests::spec::DEFAULT_EPOCH;
 use serde_json::{Value, json};
-
-#[test]
-fn roadmap_spec() {
-    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/roadmap.md");
-    mdbook_vision_tests::spec::run_file(&spec, &Preprocessor::standalone(&[&Roadmap]));
-}
 
 /// The roadmap page `text` after one run of `vision-roadmap` for `renderer`.
 fn preprocessed(version: &str, renderer: &str, text: &str) -> String {
