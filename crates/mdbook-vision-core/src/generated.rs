@@ -6,13 +6,15 @@
 //! - `<!-- vision-story {json} -->` before the table made from a story block; the JSON is the
 //!   story's metadata, so the model reads the same stories from a book whether or not
 //!   `vision-stories` ran first;
-//! - `<!-- vision-faq-notice -->` before the notice listing missing FAQ questions.
+//! - `<!-- vision-faq-notice -->` before the notice listing missing FAQ questions;
+//! - `<!-- vision-roadmap-legend -->` before the legend table `{{#roadmap-legend}}` becomes.
 //!
 //! The markdown analysis recognises the block that follows a marker
 //! ([`crate::markdown::Document::generated`]); every feature leaves it alone, and a feature
 //! never generates a block where a marked one already is. That is what makes the result the
 //! same in any order of the preprocessors and on a second run. The markers are defined,
-//! written and recognised here only.
+//! written and recognised here only. A generated block without prose (a list of links) needs
+//! no marker; `tests/tests/generated_contract.rs` checks that every feature keeps to this.
 
 /// How a story table announces the metadata it was made from: `<!-- vision-story {json} -->`.
 pub const STORY_MARKER: &str = "<!-- vision-story ";
@@ -20,8 +22,11 @@ pub const STORY_MARKER: &str = "<!-- vision-story ";
 /// Starts the notice `vision-faq` renders with `render-missing`.
 pub const NOTICE_MARKER: &str = "<!-- vision-faq-notice -->";
 
+/// Starts the legend table `vision-roadmap` renders for `{{#roadmap-legend}}`.
+pub const LEGEND_MARKER: &str = "<!-- vision-roadmap-legend -->";
+
 /// The comments that mark a block the suite generated.
-const MARKERS: &[&str] = &[STORY_MARKER, NOTICE_MARKER];
+const MARKERS: &[&str] = &[STORY_MARKER, NOTICE_MARKER, LEGEND_MARKER];
 
 /// Whether the raw HTML `html` is one of the suite's markers.
 pub fn is_marker(html: &str) -> bool {

@@ -34,6 +34,11 @@ impl Edits {
         self.splices.push(Splice { range, replacement: replacement.into() });
     }
 
+    /// The replacements, in the order they were made.
+    pub fn splices(&self) -> &[Splice] {
+        &self.splices
+    }
+
     /// Inserts `text` at byte `offset` of the original text.
     pub fn insert(&mut self, offset: usize, text: impl Into<String>) {
         self.replace(offset..offset, text);

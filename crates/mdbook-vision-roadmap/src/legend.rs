@@ -10,6 +10,7 @@ use mdbook_vision_core::codes;
 use mdbook_vision_core::config::LegendEntry;
 use mdbook_vision_core::diagnostics::{Diagnostic, Location, nearest};
 use mdbook_vision_core::generate::{escape_text, table};
+use mdbook_vision_core::generated::LEGEND_MARKER;
 
 /// The variation selector that asks for the emoji presentation of a character.
 const EMOJI_PRESENTATION: char = '\u{fe0f}';
@@ -60,8 +61,9 @@ impl Legend {
         }
     }
 
-    /// The legend as a table, `| Emoji | Meaning |`, with `line_ending` and `prefix` starting
-    /// every line but the first.
+    /// The legend as a table, `| Emoji | Meaning |`, after its marker comment (see
+    /// [`mdbook_vision_core::generated`]), with `line_ending` and `prefix` starting every line
+    /// but the first.
     pub fn table(&self, line_ending: &str, prefix: &str) -> String {
         let headers = ["Emoji".to_owned(), "Meaning".to_owned()];
         let rows: Vec<Vec<String>> = self
@@ -75,7 +77,7 @@ impl Legend {
                 vec![escape_text(&entry.emoji), meaning]
             })
             .collect();
-        table(&headers, &rows, line_ending, prefix)
+        format!("{LEGEND_MARKER}{line_ending}{prefix}{}", table(&headers, &rows, line_ending, prefix))
     }
 }
 
