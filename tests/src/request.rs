@@ -32,14 +32,41 @@ pub enum Item {
     PartTitle(String),
 }
 
-/// A chapter with no section number and nothing nested.
+/// A chapter with no section number and nothing nested, named in SUMMARY.md as an author would
+/// name it: by the text of its top-level heading, else by its file stem.
 pub fn chapter(path: &str, content: &str) -> Item {
+    named_chapter(&summary_name(path, content), path, content)
+}
+
+/// A chapter named `name` in SUMMARY.md.
+pub fn named_chapter(name: &str, path: &str, content: &str) -> Item {
     Item::Chapter {
-        name: path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md").to_owned(),
+        name: name.to_owned(),
         path: Some(path.to_owned()),
         content: content.to_owned(),
         number: None,
         sub_items: Vec::new(),
+    }
+}
+
+/// The text of the first top-level heading of `content`, else the file stem of `path`.
+fn summary_name(path: &str, content: &str) -> String {
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+    let mut name = String::new();
+    let mut in_title = false;
+    for event in Parser::new(content) {
+        match event {
+            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => in_title = true,
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) if in_title => break,
+            Event::Text(text) | Event::Code(text) if in_title => name.push_str(&text),
+            _ => {}
+        }
+    }
+    let name = name.trim();
+    if name.is_empty() {
+        path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md").to_owned()
+    } else {
+        name.to_owned()
     }
 }
 

@@ -18,7 +18,9 @@
 //! ~~~
 //!
 //! A file header may add `crlf` (the file's line endings become CRLF, in input and expected
-//! output) or `bom` (the file starts with a byte order mark). The fence may add
+//! output), `bom` (the file starts with a byte order mark), `name="..."` (its name in
+//! SUMMARY.md, else the text of its top-level heading, else its file stem) and `under=PATH`
+//! (SUMMARY.md nests it under that chapter, which comes before it). The fence may add
 //! `mdbook=0.4.52` to run a case against one mdBook version only (otherwise each case runs
 //! against both dialects and must give the same result), and `epoch=SECONDS` to set the time
 //! of the build (as `SOURCE_DATE_EPOCH` does; the default is 2021-06-01). Every case is also run a second time
@@ -34,7 +36,7 @@ use libtest_mimic::{Failed, Trial};
 use mdbook_vision_core::run::{Environment, Preprocessor, preprocess};
 use serde_json::Value;
 
-use crate::request::{self, VERSIONS, chapter, chapter_contents};
+use crate::request::{self, Item, VERSIONS, chapter, chapter_contents, named_chapter};
 
 const FENCE: &str = "````````````````````````````````";
 
@@ -56,6 +58,8 @@ pub struct Case {
     pub book_toml: Option<String>,
     /// Input chapters, `(path under src, content)`, in order.
     pub inputs: Vec<(String, String)>,
+    /// Each input chapter's SUMMARY.md name and parent chapter, when the file header gives them.
+    pub summary: Vec<(Option<String>, Option<String>)>,
     /// Expected changed chapters.
     pub outputs: Vec<(String, String)>,
     /// Expected stderr.
@@ -99,6 +103,7 @@ pub fn parse(text: &str) -> Vec<Case> {
 fn parse_case(name: &str, fence_line: usize, options: &str, body: &[&str]) -> Case {
     let dots: Vec<usize> = body.iter().enumerate().filter(|(_, l)| **l == ".").map(|(i, _)| i).collect();
     assert!(dots.len() == 2, "spec case `{name}` (line {}) needs exactly two `.` lines", fence_line + 1);
+    let headers = parse_headers(&body[..dots[0]]);
     let files = parse_files(&body[..dots[0]]);
     let book_toml = files.iter().find(|(p, _)| p == "book.toml").map(|(_, c)| c.clone());
     Case {
@@ -108,6 +113,7 @@ fn parse_case(name: &str, fence_line: usize, options: &str, body: &[&str]) -> Ca
         epoch: option(options, "epoch").and_then(|e| e.parse().ok()).unwrap_or(DEFAULT_EPOCH),
         book_toml,
         inputs: files.into_iter().filter(|(p, _)| p != "book.toml").collect(),
+        summary: headers.into_iter().filter(|(p, _, _)| p != "book.toml").map(|(_, n, u)| (n, u)).collect(),
         outputs: parse_files(&body[dots[0] + 1..dots[1]]),
         stderr: body[dots[1] + 1..].join("\n").trim().to_owned(),
         body_lines: (fence_line + 1, fence_line + 1 + body.len()),
@@ -118,6 +124,23 @@ fn parse_case(name: &str, fence_line: usize, options: &str, body: &[&str]) -> Ca
 /// The value of `key=value` among a fence's options.
 fn option(options: &str, key: &str) -> Option<String> {
     options.split_whitespace().find_map(|o| o.strip_prefix(key)?.strip_prefix('=')).map(str::to_owned)
+}
+
+/// Each file header's path, `name="..."` and `under=PATH`.
+fn parse_headers(lines: &[&str]) -> Vec<(String, Option<String>, Option<String>)> {
+    lines
+        .iter()
+        .filter_map(|line| line.strip_prefix("--- "))
+        .map(|header| {
+            let path = header.split_whitespace().next().unwrap_or_default().to_owned();
+            let name = header
+                .split_once("name=\"")
+                .and_then(|(_, rest)| rest.split_once('"'))
+                .map(|(n, _)| n.to_owned());
+            let under = header.split_whitespace().find_map(|w| w.strip_prefix("under=")).map(str::to_owned);
+            (path, name, under)
+        })
+        .collect()
 }
 
 fn parse_files(lines: &[&str]) -> Vec<(String, String)> {
@@ -160,12 +183,7 @@ pub fn run_case(case: &Case, version: &str, preprocessor: &Preprocessor<'_>) -> 
         }
         None => Value::Object(Default::default()),
     };
-    let items: Vec<_> = case
-        .inputs
-        .iter()
-        .map(|(path, content)| chapter(path.strip_prefix("src/").unwrap_or(path), content))
-        .collect();
-    let input = request::request(version, &items, config.clone());
+    let input = request::request(version, &case.items(&case.inputs), config.clone());
     let environment = Environment { now: case.epoch, ..Environment::default() };
     let outcome = preprocess(preprocessor, input.to_string().as_bytes(), &environment);
     let stderr = outcome.stderr.trim().to_owned();
@@ -175,8 +193,7 @@ pub fn run_case(case: &Case, version: &str, preprocessor: &Preprocessor<'_>) -> 
     let book: Value = serde_json::from_slice(&outcome.stdout).unwrap_or_else(|e| panic!("bad JSON out: {e}"));
     let outputs = changed(&case.inputs, &chapter_contents(&book));
 
-    let again_items: Vec<_> = chapter_contents(&book).iter().map(|(p, c)| chapter(p, c)).collect();
-    let again = request::request(version, &again_items, config);
+    let again = request::request(version, &case.items(&chapter_contents(&book)), config);
     let second = preprocess(preprocessor, again.to_string().as_bytes(), &environment);
     let second_book: Value = serde_json::from_slice(&second.stdout)
         .unwrap_or_else(|_| panic!("case `{}`: the second run failed:\n{}", case.name, second.stderr));
@@ -187,6 +204,15 @@ pub fn run_case(case: &Case, version: &str, preprocessor: &Preprocessor<'_>) -> 
         case.name
     );
     Actual { outputs, stderr, exit_code: outcome.exit_code }
+}
+
+/// The sub-items of the chapter at `at` (positions from the top level down).
+fn sub_items<'i>(items: &'i mut [Item], at: &[usize]) -> &'i mut Vec<Item> {
+    let Some((first, rest)) = at.split_first() else { panic!("an empty path to a chapter") };
+    let Item::Chapter { sub_items: nested, .. } = &mut items[*first] else {
+        panic!("nested under a chapter")
+    };
+    if rest.is_empty() { nested } else { sub_items(nested, rest) }
 }
 
 fn changed(inputs: &[(String, String)], outputs: &[(String, String)]) -> Vec<(String, String)> {
@@ -224,6 +250,35 @@ pub fn trials(stem: &'static str, path: PathBuf, preprocessor: Preprocessor<'sta
 }
 
 impl Case {
+    /// The book's items, its chapters holding `contents` (paths under `src` or not), named and
+    /// nested as the file headers say.
+    pub fn items(&self, contents: &[(String, String)]) -> Vec<Item> {
+        let mut items: Vec<Item> = Vec::new();
+        let mut paths: Vec<(String, Vec<usize>)> = Vec::new();
+        for ((path, content), (name, under)) in contents.iter().zip(&self.summary) {
+            let path = path.strip_prefix("src/").unwrap_or(path);
+            let item = match name {
+                Some(name) => named_chapter(name, path, content),
+                None => chapter(path, content),
+            };
+            let under = under.as_deref().map(|u| u.strip_prefix("src/").unwrap_or(u));
+            let parent = under.and_then(|u| paths.iter().find(|(p, _)| p == u)).map(|(_, at)| at.clone());
+            let at = match parent {
+                Some(at) => {
+                    let siblings = sub_items(&mut items, &at);
+                    siblings.push(item);
+                    [at, vec![siblings.len() - 1]].concat()
+                }
+                None => {
+                    items.push(item);
+                    vec![items.len() - 1]
+                }
+            };
+            paths.push((path.to_owned(), at));
+        }
+        items
+    }
+
     /// The mdBook versions the case runs under.
     fn versions(&self) -> Vec<&'static str> {
         match &self.only_version {

@@ -11,7 +11,7 @@ use mdbook_vision_core::markdown::{Document, Flavor};
 use mdbook_vision_core::model::{Needs, VisionBook};
 use mdbook_vision_core::protocol::Request;
 use mdbook_vision_core::splice::Edits;
-use mdbook_vision_tests::request::{Item, VERSIONS, chapter, load_book, request};
+use mdbook_vision_tests::request::{Item, VERSIONS, load_book, request};
 use mdbook_vision_tests::spec::parse;
 use mdbook_vision_tests::workspace_root;
 use serde_json::Value;
@@ -58,11 +58,7 @@ fn every_generated_block_with_prose_is_marked() {
     for entry in std::fs::read_dir(spec_dir).unwrap() {
         let path = entry.unwrap().path();
         for case in parse(&std::fs::read_to_string(&path).unwrap()) {
-            let items: Vec<Item> = case
-                .inputs
-                .iter()
-                .map(|(path, content)| chapter(path.strip_prefix("src/").unwrap_or(path), content))
-                .collect();
+            let items = case.items(&case.inputs);
             let config: Value = case
                 .book_toml
                 .as_deref()

@@ -56,6 +56,9 @@ pub struct ChapterSource<'r> {
     pub source_path: Option<String>,
     /// Whether SUMMARY.md nests other chapters under it.
     pub has_sub_items: bool,
+    /// The chapter SUMMARY.md nests it under, by its position among the chapters (drafts
+    /// skipped: the nearest ancestor that has a file).
+    pub parent: Option<usize>,
 }
 
 impl ChapterSource<'_> {
@@ -122,11 +125,7 @@ impl Request {
     /// Every chapter that has a file (not drafts), in SUMMARY.md order.
     pub fn chapters(&self) -> Vec<ChapterSource<'_>> {
         let mut chapters = Vec::new();
-        visit_chapters(self.items(), &mut |chapter| {
-            if let Some(source) = chapter_source(chapter) {
-                chapters.push(source);
-            }
-        });
+        collect_chapters(self.items(), None, &mut chapters);
         chapters
     }
 
@@ -224,7 +223,21 @@ fn chapter_source(chapter: &Map<String, Value>) -> Option<ChapterSource<'_>> {
             .get("sub_items")
             .and_then(Value::as_array)
             .is_some_and(|items| items.iter().any(|item| item.get("Chapter").is_some())),
+        parent: None,
     })
+}
+
+/// The chapters of `items` and their sub-items, in order, nested under `parent`.
+fn collect_chapters<'v>(items: &'v [Value], parent: Option<usize>, chapters: &mut Vec<ChapterSource<'v>>) {
+    for chapter in items.iter().filter_map(|item| item.get("Chapter")).filter_map(Value::as_object) {
+        let own = chapter_source(chapter).map(|source| {
+            chapters.push(ChapterSource { parent, ..source });
+            chapters.len() - 1
+        });
+        if let Some(Value::Array(sub_items)) = chapter.get("sub_items") {
+            collect_chapters(sub_items, own.or(parent), chapters);
+        }
+    }
 }
 
 fn visit_items<'v>(items: &'v [Value], visit: &mut impl FnMut(&'v Value)) {
@@ -236,14 +249,6 @@ fn visit_items<'v>(items: &'v [Value], visit: &mut impl FnMut(&'v Value)) {
             visit_items(sub_items, visit);
         }
     }
-}
-
-fn visit_chapters<'v>(items: &'v [Value], visit: &mut impl FnMut(&'v Map<String, Value>)) {
-    visit_items(items, &mut |item| {
-        if let Some(Value::Object(chapter)) = item.get("Chapter") {
-            visit(chapter);
-        }
-    });
 }
 
 fn visit_chapters_mut(items: &mut [Value], visit: &mut impl FnMut(&mut Map<String, Value>)) {

@@ -29,6 +29,12 @@ impl Kind {
         usize::from(self.0)
     }
 
+    /// Whether a page of this kind is a story even without a story block: every kind but
+    /// character pages and roadmaps.
+    pub fn holds_stories(self) -> bool {
+        self != Kind::CHARACTER && self != Kind::ROADMAP
+    }
+
     /// The kind a story of this kind pairs with: status quo and shiny future pair with each
     /// other; other kinds have no pair.
     pub fn pair(self) -> Option<Kind> {

@@ -118,8 +118,9 @@ impl<'a> VisionBook<'a> {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Self {
         let kinds = Kinds::new(&settings, diagnostics);
-        let pages: Vec<Page<'a>> =
+        let mut pages: Vec<Page<'a>> =
             chapters.par_iter().map(|source| Page::new(source, flavor, src_dir, &kinds)).collect();
+        mark_parts(&mut pages);
         let mut book = VisionBook {
             flavor,
             settings,
@@ -373,6 +374,15 @@ impl<'a> VisionBook<'a> {
         for (index, story) in self.stories.iter().enumerate() {
             self.stories_by_id.entry(story.id.clone()).or_default().push(StoryId::at(index));
         }
+        let pages = &self.pages;
+        for story in self.stories.iter_mut().filter(|s| s.anchor.is_none()) {
+            story.parts = pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.part_of == Some(story.page))
+                .map(|(i, _)| PageId::at(i))
+                .collect();
+        }
         self.partners = self.find_partners();
         self.story_characters = self.stories.iter().map(|_| OnceLock::new()).collect();
     }
@@ -432,6 +442,32 @@ impl Needs {
     /// What either `self` or `other` needs.
     pub fn and(self, other: Needs) -> Needs {
         Needs { stories: self.stories || other.stories }
+    }
+}
+
+/// Marks the parts of stories split over several pages: the pages SUMMARY.md nests under a
+/// story page, and the pages of the folder named after one.
+fn mark_parts(pages: &mut [Page<'_>]) {
+    let folders: HashMap<String, PageId> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.holds_a_story())
+        .filter_map(|(i, p)| Some((p.source.file()?.strip_suffix(".md")?.to_owned() + "/", PageId::at(i))))
+        .collect();
+    for index in 0..pages.len() {
+        let mut ancestor = pages[index].parent;
+        let mut part_of = None;
+        while let Some(up) = ancestor {
+            if pages[up.index()].holds_a_story() {
+                part_of = Some(up);
+                break;
+            }
+            ancestor = pages[up.index()].parent;
+        }
+        let file = pages[index].source.file().unwrap_or_default();
+        let in_folder =
+            || folders.iter().filter(|(folder, _)| file.starts_with(folder.as_str())).map(|(_, &p)| p).min();
+        pages[index].part_of = part_of.or_else(in_folder).filter(|&p| p.index() != index);
     }
 }
 

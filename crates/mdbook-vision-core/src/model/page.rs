@@ -4,6 +4,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use super::PageId;
 use super::cast::CastMention;
 use super::kind::{Kind, Kinds};
 use super::links::CharacterLink;
@@ -24,8 +25,14 @@ pub struct Page<'a> {
     pub doc: Document<'a>,
     /// Its kind, from its path.
     pub kind: Option<Kind>,
-    /// Whether it is an index page: `README.md`, `index.md`, or a chapter with sub-chapters.
+    /// Whether it is an index page: `README.md`, `index.md`, or a chapter with sub-chapters
+    /// that is not a story (a story's sub-chapters are its parts).
     pub is_index: bool,
+    /// The page SUMMARY.md nests it under.
+    pub parent: Option<PageId>,
+    /// The story page it is a part of: it is nested under that page in SUMMARY.md, or lies in
+    /// the folder named after it.
+    pub part_of: Option<PageId>,
     /// Whether it is an index page or matches the `not-stories` globs: such a page holds no
     /// implicit story.
     pub not_a_story: bool,
@@ -42,14 +49,18 @@ impl<'a> Page<'a> {
     /// source folder (`book.src`).
     pub(super) fn new(source: &'a ChapterSource<'a>, flavor: Flavor, src_dir: &str, kinds: &Kinds) -> Self {
         let file = source.file().unwrap_or_default();
-        let is_index = is_index_file(file) || source.has_sub_items;
+        let kind = kinds.of_file(file);
+        let holds_stories = kind.is_some_and(Kind::holds_stories) && !kinds.is_not_a_story(file);
+        let is_index = is_index_file(file) || (source.has_sub_items && !holds_stories);
         Page {
             source,
             display_path: join_path(src_dir, file),
             output_path: output_path(source.path.as_deref().unwrap_or(file)),
             doc: Document::parse(source.content, flavor),
-            kind: kinds.of_file(file),
+            kind,
             is_index,
+            parent: source.parent.map(PageId::at),
+            part_of: None,
             not_a_story: is_index || kinds.is_not_a_story(file),
             mentions: OnceLock::new(),
             character_links: OnceLock::new(),
@@ -68,13 +79,21 @@ impl<'a> Page<'a> {
         Location::in_text(self.display_path.as_str(), self.doc.text, range)
     }
 
-    /// Its title: its first heading, else its SUMMARY.md name.
+    /// Its title, as readers see it in the navigation: its SUMMARY.md name, else its
+    /// top-level heading (never a lower-level one), else its file stem.
     pub fn title(&self) -> String {
-        self.doc
-            .first_heading()
-            .map(|h| h.title.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| self.source.name.to_owned())
+        let name = self.source.name.trim();
+        if !name.is_empty() {
+            return name.to_owned();
+        }
+        let top = self.doc.headings.iter().find(|h| h.level == 1).map(|h| h.title.trim());
+        top.filter(|t| !t.is_empty()).unwrap_or_else(|| self.stem()).to_owned()
+    }
+
+    /// Whether its kind holds stories and it is neither an index page nor one of the
+    /// `not-stories` pages: a page that is a story even without a story block.
+    pub fn holds_a_story(&self) -> bool {
+        self.kind.is_some_and(Kind::holds_stories) && !self.not_a_story
     }
 }
 

@@ -18,8 +18,18 @@ use crate::markdown::{Document, FencedBlock, Heading, NodeKind};
 pub const STORY_BLOCK: &str = "story";
 
 /// The keys a story block may hold.
-pub const STORY_KEYS: &[&str] =
-    &["id", "kind", "character", "shiny-future", "status-quo", "assigned-to", "topics", "status", "owner"];
+pub const STORY_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "kind",
+    "character",
+    "shiny-future",
+    "status-quo",
+    "assigned-to",
+    "topics",
+    "status",
+    "owner",
+];
 
 /// What a story block declares. Lists may be written as one string or an array of strings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +38,10 @@ pub struct StoryMeta {
     /// The story's id, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The story's title, when given; otherwise its chapter's name in SUMMARY.md, or for a
+    /// story that is a section of a chapter, its heading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// The kind, when given; otherwise the page's path decides.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -93,7 +107,8 @@ impl Declaration {
 pub struct Story {
     /// Unique in the book.
     pub id: String,
-    /// Its heading's text, else the chapter's first heading, else its SUMMARY.md name.
+    /// Its block's `title`, else its chapter's SUMMARY.md name (for a section story, its
+    /// heading), else the chapter's top-level heading.
     pub title: String,
     /// Its kind.
     pub kind: Kind,
@@ -107,6 +122,9 @@ pub struct Story {
     pub meta: StoryMeta,
     /// Its block, if it has one.
     pub declaration: Option<Declaration>,
+    /// The pages it continues on: its chapter's sub-chapters, or the pages in the folder named
+    /// after its chapter.
+    pub parts: Vec<PageId>,
 }
 
 /// The stories of page `id`: one per declaration, or the page itself as a story without
@@ -154,13 +172,14 @@ fn declared_story(
     if !several {
         return Some(Story {
             id: meta.id.clone().unwrap_or_else(|| page.stem().to_owned()),
-            title: page.title(),
+            title: meta.title.clone().unwrap_or_else(|| page.title()),
             kind,
             page: id,
             anchor: None,
             section: 0..page.doc.text.len(),
             meta,
             declaration: Some(declaration),
+            parts: Vec::new(),
         });
     }
     let Some(heading) = heading else {
@@ -173,20 +192,22 @@ fn declared_story(
     };
     Some(Story {
         id: meta.id.clone().unwrap_or_else(|| slug(&heading.title)),
-        title: heading.title.trim().to_owned(),
+        title: meta.title.clone().unwrap_or_else(|| heading.title.trim().to_owned()),
         kind,
         page: id,
         anchor: Some(heading.id.clone()),
         section: section_of(&page.doc, heading),
         meta,
         declaration: Some(declaration),
+        parts: Vec::new(),
     })
 }
 
-/// A page of a story kind without a block is a story with no metadata.
+/// A page of a story kind without a block is a story with no metadata, unless it is a part of
+/// another story.
 fn implicit_story(id: PageId, page: &Page<'_>) -> Option<Story> {
     let kind = page.kind?;
-    if page.not_a_story || kind == Kind::CHARACTER || kind == Kind::ROADMAP {
+    if !page.holds_a_story() || page.part_of.is_some() {
         return None;
     }
     Some(Story {
@@ -198,6 +219,7 @@ fn implicit_story(id: PageId, page: &Page<'_>) -> Option<Story> {
         section: 0..page.doc.text.len(),
         meta: StoryMeta::default(),
         declaration: None,
+        parts: Vec::new(),
     })
 }
 
@@ -338,6 +360,7 @@ fn read_value(meta: &mut StoryMeta, key: &str, value: &toml::de::DeValue<'_>) ->
     };
     match key {
         "id" => meta.id = Some(one()?),
+        "title" => meta.title = Some(one()?),
         "kind" => meta.kind = Some(one()?),
         "status" => meta.status = Some(one()?),
         "character" => meta.character = list()?,
