@@ -17,6 +17,10 @@
 //! ````````````````````````````````
 //! ~~~
 //!
+//! A fenced `prelude` block before the cases holds files that every case of the file has too
+//! (after its own, and unless it has its own file at that path), except the cases whose fence
+//! says `no-prelude`.
+//!
 //! A file header may add `crlf` (the file's line endings become CRLF, in input and expected
 //! output), `bom` (the file starts with a byte order mark), `name="..."` (its name in
 //! SUMMARY.md, else the text of its top-level heading, else its file stem) and `under=PATH`
@@ -84,15 +88,29 @@ pub fn parse(text: &str) -> Vec<Case> {
     let lines: Vec<&str> = text.lines().collect();
     let mut cases = Vec::new();
     let mut name = String::new();
+    let mut prelude: Vec<(String, String)> = Vec::new();
     let mut index = 0;
     while index < lines.len() {
         let line = lines[index];
         if let Some(heading) = line.strip_prefix("## ") {
             name = heading.trim().to_owned();
         }
+        if line.strip_prefix(FENCE).is_some_and(|r| r.trim() == "prelude") {
+            let end = (index + 1..lines.len()).find(|&i| lines[i] == FENCE).unwrap_or(lines.len());
+            prelude = parse_files(&lines[index + 1..end]);
+            index = end;
+        }
         if let Some(rest) = line.strip_prefix(FENCE).and_then(|r| r.trim().strip_prefix("example")) {
             let end = (index + 1..lines.len()).find(|&i| lines[i] == FENCE).unwrap_or(lines.len());
-            cases.push(parse_case(&name, index, rest.trim(), &lines[index + 1..end]));
+            let mut case = parse_case(&name, index, rest.trim(), &lines[index + 1..end]);
+            let with_prelude = !rest.split_whitespace().any(|option| option == "no-prelude");
+            for (path, content) in prelude.iter().filter(|_| with_prelude) {
+                if !case.inputs.iter().any(|(own, _)| own == path) {
+                    case.inputs.push((path.clone(), content.clone()));
+                    case.summary.push((None, None));
+                }
+            }
+            cases.push(case);
             index = end;
         }
         index += 1;

@@ -170,7 +170,8 @@ fn template(book: &VisionBook<'_>, new: &NewPage, kind: Kind, path_decides_kind:
     }
     let mut page =
         format!("# {}\n\n```story\n{}\n```\n\nWrite the page here.\n", new.title, block.join("\n"));
-    let questions = book.settings.required_questions_of(&new.kind);
+    let requirement = mdbook_vision_faq::requirement_of(book, Some(kind));
+    let questions = requirement.rules();
     if !questions.is_empty() {
         page.push_str("\n## 🤔 Frequently Asked Questions\n");
         for rule in questions {

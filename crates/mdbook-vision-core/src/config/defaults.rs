@@ -22,7 +22,8 @@ pub const DEFAULT_HOW_TO_FILE: &str = "how_to_vision.md";
 /// A required question's wording and its aliases.
 pub type DefaultQuestion = (&'static str, &'static [&'static str]);
 
-/// The default required questions of each kind: those of the "How to vision doc" template.
+/// The questions the seed's "How to vision doc" template asks of each kind: suggestions for
+/// a book that has no template of its own and configures none.
 pub const DEFAULT_REQUIRED_QUESTIONS: &[(&str, &[DefaultQuestion])] = &[
     (
         "status-quo",
@@ -71,3 +72,6 @@ pub const DEFAULT_DATE_COLUMNS: &[&str] = &["Last updated"];
 
 /// The default headers of roadmap progress columns.
 pub const DEFAULT_PROGRESS_COLUMNS: &[&str] = &["Progress"];
+
+/// The file stem of a kind's template page, in the kind's folder.
+pub const TEMPLATE_STEM: &str = "template";

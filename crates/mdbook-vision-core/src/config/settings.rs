@@ -28,8 +28,11 @@ pub struct Settings {
     pub columns: BTreeMap<String, Vec<String>>,
     /// Field name to the header of its column.
     pub column_headers: BTreeMap<String, String>,
-    /// Kind name to the questions its FAQ must ask; replaces that kind's default list.
+    /// Kind name to the questions its FAQ must ask; replaces that kind's template and
+    /// suggestions.
     pub required_questions: BTreeMap<String, Vec<QuestionRule>>,
+    /// Kind name to its template page (relative to `src`); absent: the kind's `template.md`.
+    pub templates: BTreeMap<String, String>,
     /// Whether FAQ findings are warnings (`warn`) or fail the build (`deny`).
     pub faq_severity: Severity,
     /// Globs of pages whose FAQ is not checked.
@@ -63,7 +66,7 @@ pub struct Settings {
 
 /// The keys of [`Settings`], in the order the README lists them; the feature switches (see
 /// [`FeatureSwitches`]) come after `link-headings`. A test keeps this list and the struct in step.
-const SETTING_KEYS: [&str; 18] = [
+const SETTING_KEYS: [&str; 19] = [
     "kinds",
     "not-stories",
     "cast",
@@ -72,6 +75,7 @@ const SETTING_KEYS: [&str; 18] = [
     "columns",
     "column-headers",
     "required-questions",
+    "templates",
     "faq-severity",
     "faq-exclude",
     "render-missing",
@@ -86,7 +90,7 @@ const SETTING_KEYS: [&str; 18] = [
 
 /// Every key a suite table accepts besides mdBook's own, in the order they are documented.
 pub fn known_keys() -> impl Iterator<Item = &'static str> + Clone {
-    let (before, after) = SETTING_KEYS.split_at(13);
+    let (before, after) = SETTING_KEYS.split_at(14);
     before.iter().copied().chain(FeatureId::ALL.iter().map(|f| f.switch())).chain(after.iter().copied())
 }
 
@@ -277,11 +281,14 @@ impl Settings {
         self.not_stories.clone().unwrap_or_else(|| to_owned(DEFAULT_NOT_STORIES))
     }
 
-    /// The required FAQ questions of `kind`: configured, else the default, else none.
-    pub fn required_questions_of(&self, kind: &str) -> Vec<QuestionRule> {
-        if let Some(configured) = self.required_questions.get(kind) {
-            return configured.clone();
-        }
+    /// The FAQ questions configured for `kind`, if any.
+    pub fn configured_questions(&self, kind: &str) -> Option<&[QuestionRule]> {
+        self.required_questions.get(kind).map(Vec::as_slice)
+    }
+
+    /// The FAQ questions the seed's template suggests for `kind` (none for kinds it does not
+    /// know).
+    pub fn suggested_questions(kind: &str) -> Vec<QuestionRule> {
         let defaults =
             DEFAULT_REQUIRED_QUESTIONS.iter().find(|(k, _)| *k == kind).map_or(&[][..], |(_, rules)| *rules);
         defaults

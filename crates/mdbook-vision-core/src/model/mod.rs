@@ -28,7 +28,7 @@ pub use self::links::CharacterLink;
 pub use self::page::{Page, is_relative_path, relative_path};
 pub use self::story::{Declaration, STORY_BLOCK, STORY_KEYS, Story, StoryMeta, section_of, slug};
 use crate::codes;
-use crate::config::{DEFAULT_HOW_TO_FILE, Settings};
+use crate::config::{DEFAULT_HOW_TO_FILE, Settings, TEMPLATE_STEM};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::{Flavor, NameFinder, normalize_label};
 use crate::protocol::{ChapterSource, Request};
@@ -82,6 +82,8 @@ pub struct VisionBook<'a> {
     pub cast: Vec<Character>,
     /// The how-to page, if the book has one.
     pub how_to: Option<PageId>,
+    /// Each kind's template page, by the kind's position among the book's kinds.
+    templates: Vec<Option<PageId>>,
     /// The renderer the book is prepared for (`html`, `markdown`, ...).
     pub renderer: String,
     /// The time of the build, in seconds since the Unix epoch (`SOURCE_DATE_EPOCH` when set).
@@ -130,6 +132,7 @@ impl<'a> VisionBook<'a> {
             stories: Vec::new(),
             cast: Vec::new(),
             how_to: None,
+            templates: Vec::new(),
             renderer: String::new(),
             now: 0,
             stories_by_id: HashMap::new(),
@@ -142,6 +145,7 @@ impl<'a> VisionBook<'a> {
             story_characters: Vec::new(),
         };
         book.how_to = book.find_how_to(diagnostics);
+        book.templates = book.find_templates(diagnostics);
         book.set_cast(diagnostics);
         if needs.stories {
             book.set_stories(diagnostics);
@@ -248,6 +252,37 @@ impl<'a> VisionBook<'a> {
         })
     }
 
+    /// The character a story is about: the first its block names; else the cast member its
+    /// file (for a section story, its title) starts with, as `alan_has_trouble.md` starts with
+    /// Alan; else the cast member its text mentions most.
+    pub fn main_character<'s>(&'s self, story: &'s Story) -> Option<&'s str> {
+        if let Some(first) = story.meta.character.first() {
+            return Some(first);
+        }
+        let words = |text: &str| -> Vec<String> {
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        };
+        let named =
+            if story.anchor.is_some() { words(&story.title) } else { words(self.page(story.page).stem()) };
+        let leading = self.cast.iter().find(|c| {
+            let name = words(&c.name);
+            !name.is_empty() && named.starts_with(&name)
+        });
+        if let Some(character) = leading {
+            return Some(&character.name);
+        }
+        let mut counts: HashMap<CharacterId, usize> = HashMap::new();
+        let in_story = |at: usize| story.section.contains(&at);
+        for mention in self.mentions(story.page).iter().filter(|m| in_story(m.range.start)) {
+            *counts.entry(mention.character).or_default() += 1;
+        }
+        let most = counts.iter().max_by_key(|(id, count)| (**count, std::cmp::Reverse(**id)))?;
+        Some(&self.character_at(*most.0).name)
+    }
+
     /// The links on page `page` that lead to cast members, sound or broken, in order.
     pub fn character_links(&self, page: PageId) -> &[CharacterLink] {
         self.page(page).character_links.get_or_init(|| self.find_character_links(page))
@@ -291,6 +326,32 @@ impl<'a> VisionBook<'a> {
                 p.source.source_path.as_deref() == Some(path) || p.source.path.as_deref() == Some(path)
             })
             .map(PageId::at)
+    }
+
+    /// The template page of `kind`: configured in `templates`, else the `template.md` among the
+    /// pages of that kind.
+    pub fn template_of(&self, kind: Kind) -> Option<PageId> {
+        self.templates.get(kind.index()).copied().flatten()
+    }
+
+    fn find_templates(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Option<PageId>> {
+        let kinds: Vec<&str> = self.kinds.names().collect();
+        kinds
+            .iter()
+            .map(|&kind| match self.settings.templates.get(kind) {
+                Some(path) => {
+                    let page = self.find_page(path);
+                    if page.is_none() {
+                        diagnostics.push(unknown_page(&format!("templates.{kind}"), path));
+                    }
+                    page
+                }
+                None => self.page_ids().find(|&id| {
+                    let page = self.page(id);
+                    page.stem() == TEMPLATE_STEM && page.kind.is_some_and(|k| self.kinds.name(k) == kind)
+                }),
+            })
+            .collect()
     }
 
     fn find_how_to(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<PageId> {

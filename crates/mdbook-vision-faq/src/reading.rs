@@ -1,0 +1,202 @@
+//! Reading a FAQ: the section that holds it, its questions, and their answers.
+
+use std::ops::Range;
+
+use mdbook_vision_core::generated::is_notice_marker;
+use mdbook_vision_core::markdown::{Document, Element, Node, NodeKind, end_of};
+
+/// The words that mark the FAQ section.
+pub const FAQ_TITLE: &str = "frequently asked questions";
+
+/// A question asked in a FAQ, and its answer.
+pub struct Question {
+    /// The question as written.
+    pub text: String,
+    /// Where it is.
+    pub range: Range<usize>,
+    /// Its answer, as plain text.
+    pub answer: String,
+}
+
+/// A FAQ section: where it is announced, and its questions.
+pub struct FaqSection {
+    /// Its heading, or its `<summary>` line.
+    pub title: Range<usize>,
+    /// Where a notice goes: after its heading, or before its `<details>` block.
+    pub notice_at: usize,
+    /// Its questions.
+    pub questions: Vec<Question>,
+}
+
+/// Where the line of a heading that ends at `end` ends, after its line ending.
+fn heading_end(text: &str, end: usize) -> usize {
+    match text[end..].find('\n') {
+        Some(_) if text[..end].ends_with('\n') => end,
+        Some(newline) => end + newline + 1,
+        None => text.len(),
+    }
+}
+
+/// Whether `section` holds the notice `render-missing` renders.
+pub fn has_notice(doc: &Document<'_>, section: Range<usize>) -> bool {
+    nodes_in(doc, section).iter().any(|n| n.kind == NodeKind::Html && is_notice_marker(doc.text_of(n)))
+}
+
+/// The nodes from the first that starts within `section` to the last that does. (Not a
+/// binary search: an element's end node carries its start offset, so offsets are not sorted.)
+fn nodes_in<'d>(doc: &'d Document<'_>, section: Range<usize>) -> &'d [Node] {
+    let nodes = doc.nodes.all();
+    let inside = |node: &Node| section.contains(&node.range().start);
+    let Some(start) = nodes.iter().position(inside) else { return &[] };
+    let end = nodes.iter().rposition(inside).map_or(start, |end| end + 1);
+    &nodes[start..end]
+}
+
+/// The FAQ of `section`: after a heading that names it, up to the next heading of the same or
+/// a higher level; or inside a `<details>` whose summary names it.
+pub fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection> {
+    let nodes = nodes_in(doc, section);
+    for (index, node) in nodes.iter().enumerate() {
+        match node.kind {
+            NodeKind::Start(Element::Heading(level)) => {
+                let range = node.range();
+                let heading = doc.headings.iter().find(|h| h.range.start == range.start)?;
+                if !heading.title.to_lowercase().contains(FAQ_TITLE) {
+                    continue;
+                }
+                let body_start = end_of(nodes, index) + 1;
+                let body_end = nodes[body_start..]
+                    .iter()
+                    .position(|n| matches!(n.kind, NodeKind::Start(Element::Heading(l)) if l <= level))
+                    .map_or(nodes.len(), |p| body_start + p);
+                let notice_at = heading_end(doc.text, range.end);
+                return Some(read_faq(doc, range, notice_at, &nodes[body_start..body_end]));
+            }
+            NodeKind::Html if summary_names_faq(doc, doc.text_of(node), &nodes[index + 1..]) => {
+                let html = doc.text_of(node);
+                let body_start = index + 1;
+                let body_end = nodes[body_start..]
+                    .iter()
+                    .position(|n| {
+                        n.kind == NodeKind::Html && doc.text_of(n).to_lowercase().contains("</details>")
+                    })
+                    .map_or(nodes.len(), |p| body_start + p);
+                let start = node.range().start;
+                let title = start..start + html.trim_end().len();
+                let block_start = nodes[..index]
+                    .iter()
+                    .rposition(|n| n.starts(Element::HtmlBlock))
+                    .map_or(start, |i| nodes[i].range().start);
+                return Some(read_faq(doc, title, block_start, &nodes[body_start..body_end]));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether `html` opens a `<summary>` that holds "Frequently Asked Questions", on its line or
+/// on the next few lines of the same HTML block.
+fn summary_names_faq(doc: &Document<'_>, html: &str, following: &[Node]) -> bool {
+    let mut summary = html.to_lowercase();
+    if !summary.contains("<summary") {
+        return false;
+    }
+    for node in following.iter().take(4) {
+        if summary.contains("</summary>") {
+            break;
+        }
+        match node.kind {
+            NodeKind::Html => summary.push_str(&doc.text_of(node).to_lowercase()),
+            _ => break,
+        }
+    }
+    summary.contains(FAQ_TITLE)
+}
+
+/// The questions of a FAQ body: its headings when it has any, else its bold list items and
+/// bold paragraphs that ask something.
+fn read_faq(doc: &Document<'_>, title: Range<usize>, notice_at: usize, body: &[Node]) -> FaqSection {
+    let heading_starts: Vec<usize> = body
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| matches!(n.kind, NodeKind::Start(Element::Heading(_))))
+        .map(|(i, _)| i)
+        .collect();
+    let questions = if heading_starts.is_empty() {
+        bold_questions(doc, body)
+    } else {
+        heading_starts
+            .iter()
+            .enumerate()
+            .map(|(n, &start)| {
+                let end = end_of(body, start);
+                let answer_end = heading_starts.get(n + 1).copied().unwrap_or(body.len());
+                Question {
+                    text: doc.text_as_written(&body[start + 1..end]),
+                    range: body[start].range(),
+                    answer: doc.plain_text(body.get(end + 1..answer_end).unwrap_or_default()),
+                }
+            })
+            .collect()
+    };
+    FaqSection { title, notice_at, questions }
+}
+
+/// Top-level list items that start with bold text, and top-level paragraphs whose leading bold
+/// text holds a `?`.
+fn bold_questions(doc: &Document<'_>, body: &[Node]) -> Vec<Question> {
+    let mut questions: Vec<(Question, usize)> = Vec::new();
+    let mut index = 0;
+    while index < body.len() {
+        let block_end = end_of(body, index);
+        match body[index].kind {
+            NodeKind::Start(Element::List) => {
+                let mut item = index + 1;
+                while item < block_end {
+                    let item_end = end_of(body, item);
+                    if let Some(question) = leading_bold(doc, &body[item + 1..item_end], false) {
+                        questions.push((question, usize::MAX));
+                    }
+                    item = item_end + 1;
+                }
+            }
+            NodeKind::Start(Element::Paragraph) => {
+                if let Some(question) = leading_bold(doc, &body[index..=block_end], true) {
+                    questions.push((question, block_end + 1));
+                }
+            }
+            _ => {}
+        }
+        if let Some((question, follows_from)) = questions.last_mut()
+            && *follows_from <= index
+        {
+            question.answer.push(' ');
+            question.answer.push_str(&doc.plain_text(&body[index..=block_end.min(body.len() - 1)]));
+        }
+        index = block_end + 1;
+    }
+    questions.into_iter().map(|(q, _)| q).collect()
+}
+
+/// The question in `nodes` if they start (after an optional paragraph start) with bold text;
+/// the rest of `nodes` is its answer.
+fn leading_bold(doc: &Document<'_>, nodes: &[Node], must_ask: bool) -> Option<Question> {
+    let start = nodes.iter().position(|n| !n.starts(Element::Paragraph))?;
+    if !nodes[start].starts(Element::Strong) {
+        return None;
+    }
+    let end = end_of(nodes, start);
+    let text = doc.text_as_written(&nodes[start + 1..end]);
+    if must_ask && !text.contains('?') {
+        return None;
+    }
+    let answer_nodes: Vec<Node> = nodes
+        .get(end + 1..)
+        .unwrap_or_default()
+        .iter()
+        .filter(|n| n.kind != NodeKind::End(Element::Paragraph))
+        .copied()
+        .collect();
+    Some(Question { text, range: nodes[start].range(), answer: doc.plain_text(&answer_nodes) })
+}

@@ -1,0 +1,80 @@
+//! What a kind's FAQ must ask: the configured questions, else the book's own template's, else
+//! the seed's questions as suggestions only.
+
+use mdbook_vision_core::config::{QuestionRule, QuestionWithAliases, Settings};
+use mdbook_vision_core::model::{Kind, VisionBook};
+
+use crate::matching::normalize;
+use crate::reading::find_faq;
+
+/// What the FAQ of a kind of page must ask, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Requirement {
+    /// The `required-questions` setting names them.
+    Configured(Vec<QuestionRule>),
+    /// The book's template page for the kind asks them: the page's path, and its questions
+    /// that are not marked "(Optional)".
+    Template(String, Vec<QuestionRule>),
+    /// Neither: the seed's questions, suggested in a note, never required.
+    Suggested(Vec<QuestionRule>),
+}
+
+impl Requirement {
+    /// The questions.
+    pub fn rules(&self) -> &[QuestionRule] {
+        match self {
+            Requirement::Configured(rules)
+            | Requirement::Template(_, rules)
+            | Requirement::Suggested(rules) => rules,
+        }
+    }
+
+    /// Whether the questions are only suggestions.
+    pub fn is_suggestion(&self) -> bool {
+        matches!(self, Requirement::Suggested(_))
+    }
+
+    /// Where the questions come from, for messages.
+    pub fn origin(&self) -> String {
+        match self {
+            Requirement::Configured(_) => "`required-questions` in book.toml".to_owned(),
+            Requirement::Template(path, _) => format!("the template {path}"),
+            Requirement::Suggested(_) => "the template of the Async vision doc".to_owned(),
+        }
+    }
+}
+
+/// What the FAQ of a page of `kind` must ask in `book`.
+pub fn requirement_of(book: &VisionBook<'_>, kind: Option<Kind>) -> Requirement {
+    let Some(kind) = kind else { return Requirement::Suggested(Vec::new()) };
+    let name = book.kinds.name(kind);
+    if let Some(configured) = book.settings.configured_questions(name) {
+        return Requirement::Configured(configured.to_vec());
+    }
+    if let Some(template) = book.template_of(kind) {
+        let page = book.page(template);
+        let questions =
+            find_faq(&page.doc, 0..page.doc.text.len()).map(|faq| faq.questions).unwrap_or_default();
+        let suggested = Settings::suggested_questions(name);
+        let required = questions
+            .iter()
+            .filter(|q| !q.text.to_lowercase().contains("(optional)"))
+            .map(|q| with_known_aliases(q.text.trim(), &suggested))
+            .collect();
+        return Requirement::Template(page.display_path.clone(), required);
+    }
+    Requirement::Suggested(Settings::suggested_questions(name))
+}
+
+/// The rule of a template's question: the seed's rule with its aliases when the template asks
+/// one of the seed's questions, else the question alone.
+fn with_known_aliases(question: &str, suggested: &[QuestionRule]) -> QuestionRule {
+    let asked = normalize(question);
+    match suggested.iter().find(|rule| normalize(rule.question()) == asked) {
+        Some(QuestionRule::WithAliases(known)) => QuestionRule::WithAliases(QuestionWithAliases {
+            question: question.to_owned(),
+            aliases: known.aliases.clone(),
+        }),
+        _ => QuestionRule::Question(question.to_owned()),
+    }
+}
