@@ -24,16 +24,44 @@ pub enum Naming {
     Word,
 }
 
+/// Where the legend comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The `legend` setting.
+    Configured,
+    /// The key table of the roadmap page shown (`src/vision/roadmap.md`).
+    KeyTable(String),
+    /// The Async vision doc's legend.
+    Default,
+}
+
 /// The statuses of the roadmap, in order.
 #[derive(Debug, Clone)]
 pub struct Legend {
     entries: Vec<LegendEntry>,
+    source: Source,
 }
 
 impl Legend {
-    /// The legend of `entries`.
-    pub fn new(entries: Vec<LegendEntry>) -> Self {
-        Legend { entries }
+    /// The legend of `entries`, from `source`.
+    pub fn new(entries: Vec<LegendEntry>, source: Source) -> Self {
+        Legend { entries, source }
+    }
+
+    /// How to add an emoji to the legend, ready to paste.
+    pub fn how_to_add(&self, emoji: &str) -> String {
+        let emoji = emoji.trim();
+        match &self.source {
+            Source::KeyTable(path) => {
+                format!("or add a row to the key table of {path}: `| {emoji} | **Name:** what it means |`")
+            }
+            Source::Configured => format!(
+                "or add it to `legend`: `{{ key = \"name\", emoji = \"{emoji}\", label = \"Name\", meaning = \"what it means\" }}`"
+            ),
+            Source::Default => format!(
+                "or explain the roadmap's emoji in a key table of its own, a row per status: `| {emoji} | **Name:** what it means |`"
+            ),
+        }
     }
 
     /// The status `text` names, and how it names it.
@@ -87,6 +115,11 @@ pub fn title(entry: &LegendEntry) -> String {
         "" => entry.label().to_owned(),
         meaning => format!("{}: {meaning}", entry.label()),
     }
+}
+
+/// Whether `a` and `b` are the same emoji, whatever their variation selectors and spaces.
+pub fn same_emoji(a: &str, b: &str) -> bool {
+    emoji_form(a) == emoji_form(b)
 }
 
 /// `text` compared as an emoji: without spaces and variation selectors.
@@ -147,7 +180,7 @@ mod tests {
     use super::*;
 
     fn legend() -> Legend {
-        Legend::new(Settings::default().roadmap_legend())
+        Legend::new(Settings::default().roadmap_legend(), Source::Default)
     }
 
     fn key(text: &str) -> Option<(String, Naming)> {

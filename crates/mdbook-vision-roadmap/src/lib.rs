@@ -12,12 +12,15 @@
 //! the cells the first one rendered.
 
 mod dates;
+mod key_table;
 mod legend;
 mod progress;
 mod tables;
 
+use std::cell::RefCell;
+
 use mdbook_vision_core::codes::{self, Code};
-use mdbook_vision_core::config::Settings;
+use mdbook_vision_core::config::{LegendEntry, Settings};
 use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::{escape_attribute, escape_text};
@@ -25,7 +28,7 @@ use mdbook_vision_core::markdown::Document;
 use mdbook_vision_core::model::{Kind, Needs, Page, PageId, VisionBook};
 use mdbook_vision_core::splice::Edits;
 
-use crate::legend::{Legend, Naming, title};
+use crate::legend::{Legend, Naming, Source, same_emoji, title};
 use crate::tables::{Cell, Table, tables};
 
 /// The directive that renders the legend table: `{{#roadmap-legend}}`.
@@ -57,7 +60,7 @@ impl Feature for Roadmap {
         let lowercase = |headers: Vec<String>| headers.iter().map(|h| h.trim().to_lowercase()).collect();
         Box::new(RoadmapEditor {
             book,
-            legend: Legend::new(settings.roadmap_legend()),
+            legend: resolve_legend(book),
             roles: [
                 (Column::Status, lowercase(settings.status_column_headers())),
                 (Column::Date, lowercase(settings.date_column_headers())),
@@ -65,6 +68,29 @@ impl Feature for Roadmap {
             ],
             html: book.renderer == HTML,
         })
+    }
+}
+
+/// The legend: configured, else the roadmap's own key tables, else the Async vision doc's.
+fn resolve_legend(book: &VisionBook<'_>) -> Legend {
+    if let Some(configured) = &book.settings.legend {
+        return Legend::new(configured.clone(), Source::Configured);
+    }
+    let mut found: Option<(String, Vec<LegendEntry>)> = None;
+    for id in book.page_ids().filter(|&id| book.page(id).kind == Some(Kind::ROADMAP)) {
+        let page = book.page(id);
+        for table in tables(&page.doc).iter().filter(|t| key_table::is_key_table(&page.doc, t)) {
+            let (_, entries) = found.get_or_insert_with(|| (page.display_path.clone(), Vec::new()));
+            for entry in key_table::entries(&page.doc, table) {
+                if !entries.iter().any(|known| same_emoji(&known.emoji, &entry.emoji)) {
+                    entries.push(entry);
+                }
+            }
+        }
+    }
+    match found {
+        Some((path, entries)) => Legend::new(entries, Source::KeyTable(path)),
+        None => Legend::new(book.settings.roadmap_legend(), Source::Default),
     }
 }
 
@@ -85,10 +111,11 @@ impl PageEditor for RoadmapEditor<'_> {
         if page.kind != Some(Kind::ROADMAP) {
             return;
         }
-        let roadmap = RoadmapPage { editor: self, page };
-        for table in tables(&page.doc) {
-            roadmap.edit_table(&table, edits, diagnostics);
+        let roadmap = RoadmapPage { editor: self, page, unknown: RefCell::new(Vec::new()) };
+        for table in tables(&page.doc).iter().filter(|t| !key_table::is_key_table(&page.doc, t)) {
+            roadmap.edit_table(table, edits, diagnostics);
         }
+        roadmap.report_unknown(diagnostics);
     }
 }
 
@@ -126,6 +153,8 @@ enum Column {
 struct RoadmapPage<'e, 'b> {
     editor: &'e RoadmapEditor<'b>,
     page: &'b Page<'b>,
+    /// The values naming no status, each with its first cell and how many cells hold it.
+    unknown: RefCell<Vec<(String, Cell, usize)>>,
 }
 
 impl RoadmapPage<'_, '_> {
@@ -137,7 +166,7 @@ impl RoadmapPage<'_, '_> {
                     continue;
                 }
                 match column {
-                    Some(Column::Status) => self.edit_status(cell, edits, diagnostics),
+                    Some(Column::Status) => self.edit_status(cell, edits),
                     Some(Column::Date) => self.check_date(cell, diagnostics),
                     Some(Column::Progress) => self.edit_progress(cell, edits, diagnostics),
                     None => {}
@@ -147,16 +176,16 @@ impl RoadmapPage<'_, '_> {
     }
 
     /// A legend word becomes its emoji; a status gets its hover title in HTML.
-    fn edit_status(&self, cell: &Cell, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
+    fn edit_status(&self, cell: &Cell, edits: &mut Edits) {
         let doc = &self.page.doc;
         let text = cell.text(doc);
         let Some((entry, naming)) = self.editor.legend.find(&text) else {
-            diagnostics.push(self.finding(
-                codes::ROADMAP_UNKNOWN_STATUS,
-                format!("`{}` is not a status of the roadmap legend", text.trim()),
-                cell,
-                self.editor.legend.help_for(&text),
-            ));
+            let value = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut unknown = self.unknown.borrow_mut();
+            match unknown.iter_mut().find(|(known, _, _)| *known == value) {
+                Some((_, _, count)) => *count += 1,
+                None => unknown.push((value, cell.clone(), 1)),
+            }
             return;
         };
         let shown = match naming {
@@ -165,6 +194,25 @@ impl RoadmapPage<'_, '_> {
         };
         let replacement = if self.editor.html { with_title(&shown, &title(entry)) } else { shown };
         self.replace_plain_cell(cell, replacement, edits);
+    }
+
+    /// One finding per value that names no status, at its first cell, with how many cells hold
+    /// it.
+    fn report_unknown(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let legend = &self.editor.legend;
+        for (value, cell, count) in self.unknown.take() {
+            let cells = if count == 1 { String::new() } else { format!(" ({count} cells)") };
+            let mut help = legend.help_for(&value);
+            if key_table::is_single_emoji(&value) {
+                help = format!("{help}; {}", legend.how_to_add(&value));
+            }
+            diagnostics.push(self.finding(
+                codes::ROADMAP_UNKNOWN_STATUS,
+                format!("`{value}` is not a status of the roadmap legend{cells}"),
+                &cell,
+                help,
+            ));
+        }
     }
 
     /// A date must be one, not in the future, and with `stale-after`, recent enough.

@@ -26,6 +26,11 @@ impl Cell {
         doc.nodes.all()[self.nodes.clone()].iter().all(|node| node.kind == NodeKind::Text)
     }
 
+    /// Its nodes: a range of the document's nodes.
+    pub fn nodes(&self) -> Range<usize> {
+        self.nodes.clone()
+    }
+
     /// Whether it holds nothing.
     pub fn is_empty(&self) -> bool {
         self.range.is_empty()
