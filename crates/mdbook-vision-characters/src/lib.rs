@@ -53,8 +53,21 @@ impl PageEditor for CharacterLinks<'_> {
         if book.settings.link != LinkMentions::None {
             self.link_mentions(page, links, edits);
         }
-        for link in links.iter().filter(|l| l.broken.is_some()) {
-            repair(book, page, link, edits, diagnostics);
+        let broken: Vec<&CharacterLink> = links.iter().filter(|l| l.broken.is_some()).collect();
+        for link in &broken {
+            repair(book, page, link, edits);
+        }
+        // One note per stale definition (or missing one): one fix mends every link using it.
+        let mut reported: Vec<(String, Option<&str>)> = Vec::new();
+        for link in &broken {
+            let key = (normalize_label(&link.label), link.broken.as_deref());
+            if reported.contains(&key) {
+                continue;
+            }
+            let same =
+                broken.iter().filter(|l| (normalize_label(&l.label), l.broken.as_deref()) == key).count();
+            diagnostics.push(repair_note(book, page, link, same));
+            reported.push(key);
         }
     }
 }
@@ -108,28 +121,33 @@ fn on_own_page(book: &VisionBook<'_>, page: PageId, character: &Character, at: u
     }
 }
 
-/// Points a broken reference link at its character's page, and says so in a note.
-fn repair(
-    book: &VisionBook<'_>,
-    page: PageId,
-    broken: &CharacterLink,
-    edits: &mut Edits,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+/// Points a broken link at its character's page, keeping its text.
+fn repair(book: &VisionBook<'_>, page: PageId, broken: &CharacterLink, edits: &mut Edits) {
+    let doc = &book.page(page).doc;
+    let destination = book.link_to_character(page, book.character_at(broken.character));
+    let text = &doc.text[broken.text.clone()];
+    edits.replace(broken.range.clone(), format!("[{text}]({})", link_destination(&destination)));
+}
+
+/// The note that a broken link, and `count` - 1 others like it, were repaired.
+fn repair_note(book: &VisionBook<'_>, page: PageId, broken: &CharacterLink, count: usize) -> Diagnostic {
     let the_page = book.page(page);
     let doc = &the_page.doc;
     let written = &doc.text[broken.range.clone()];
     let character = book.character_at(broken.character);
     let destination = book.link_to_character(page, character);
-    edits.replace(
-        broken.range.clone(),
-        format!("[{}]({})", link_text(written), link_destination(&destination)),
-    );
     let name = &character.name;
+    let others = match count {
+        0 | 1 => String::new(),
+        2 => " (and 1 more link like it)".to_owned(),
+        n => format!(" (and {} more links like it)", n - 1),
+    };
     let (message, help) = match broken.broken.as_deref() {
         Some(stale) if !stale.is_empty() => {
             let label = normalize_label(&broken.label);
-            let definition = doc.link_definitions.iter().find(|d| normalize_label(&d.label) == label);
+            let definition = (!label.is_empty())
+                .then(|| doc.link_definitions.iter().find(|d| normalize_label(&d.label) == label))
+                .flatten();
             let help = match definition {
                 Some(d) => format!(
                     "its definition `{}` ({}) is stale: delete it, or point it at `{destination}`",
@@ -143,44 +161,17 @@ fn repair(
             };
             (
                 format!(
-                    "`{written}` pointed at `{stale}`, which is not a page of this book; it now links to {name}'s page"
+                    "`{written}`{others} pointed at `{stale}`, which is not a page of this book; it now links to {name}'s page"
                 ),
                 help,
             )
         }
         _ => (
-            format!("`{written}` has no link definition; it now links to {name}'s page"),
+            format!("`{written}`{others} has no link definition; it now links to {name}'s page"),
             format!("it points at `{destination}`"),
         ),
     };
-    diagnostics.push(
-        Diagnostic::new(codes::CHARACTER_LINK_REPAIRED, message)
-            .at(the_page.location(broken.range.clone()))
-            .with_help(help),
-    );
-}
-
-/// The text of a reference link as written: `the dev` of `[the dev][Alan]`, `Alan` of
-/// `[Alan][]` and of `[Alan]`.
-fn link_text(written: &str) -> &str {
-    let inner = written.strip_prefix('[').unwrap_or(written);
-    if let Some(text) = inner.strip_suffix("][]") {
-        return text;
-    }
-    if let Some(end) = inner.rfind("][") {
-        return &inner[..end];
-    }
-    inner.strip_suffix(']').unwrap_or(inner)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn link_text_keeps_nested_brackets() {
-        assert_eq!(link_text("[the [Rust] dev][Alan]"), "the [Rust] dev");
-        assert_eq!(link_text("[Alan][]"), "Alan");
-        assert_eq!(link_text("[Alan]"), "Alan");
-    }
+    Diagnostic::new(codes::CHARACTER_LINK_REPAIRED, message)
+        .at(the_page.location(broken.range.clone()))
+        .with_help(help)
 }

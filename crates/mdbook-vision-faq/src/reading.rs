@@ -114,8 +114,8 @@ fn summary_names_faq(doc: &Document<'_>, html: &str, following: &[Node]) -> bool
     summary.contains(FAQ_TITLE)
 }
 
-/// The questions of a FAQ body: its headings when it has any, else its bold list items and
-/// bold paragraphs that ask something.
+/// The questions of a FAQ body: its headings, and the bold list items and bold paragraphs that
+/// ask something before its first heading.
 fn read_faq(doc: &Document<'_>, title: Range<usize>, notice_at: usize, body: &[Node]) -> FaqSection {
     let heading_starts: Vec<usize> = body
         .iter()
@@ -123,23 +123,19 @@ fn read_faq(doc: &Document<'_>, title: Range<usize>, notice_at: usize, body: &[N
         .filter(|(_, n)| matches!(n.kind, NodeKind::Start(Element::Heading(_))))
         .map(|(i, _)| i)
         .collect();
-    let questions = if heading_starts.is_empty() {
-        bold_questions(doc, body)
-    } else {
-        heading_starts
-            .iter()
-            .enumerate()
-            .map(|(n, &start)| {
-                let end = end_of(body, start);
-                let answer_end = heading_starts.get(n + 1).copied().unwrap_or(body.len());
-                Question {
-                    text: doc.text_as_written(&body[start + 1..end]),
-                    range: body[start].range(),
-                    answer: doc.plain_text(body.get(end + 1..answer_end).unwrap_or_default()),
-                }
-            })
-            .collect()
-    };
+    // Bold questions before the first heading: a FAQ that moved from one form to the other
+    // keeps both.
+    let before_headings = heading_starts.first().copied().unwrap_or(body.len());
+    let mut questions = bold_questions(doc, &body[..before_headings]);
+    questions.extend(heading_starts.iter().enumerate().map(|(n, &start)| {
+        let end = end_of(body, start);
+        let answer_end = heading_starts.get(n + 1).copied().unwrap_or(body.len());
+        Question {
+            text: doc.text_as_written(&body[start + 1..end]),
+            range: body[start].range(),
+            answer: doc.plain_text(body.get(end + 1..answer_end).unwrap_or_default()),
+        }
+    }));
     FaqSection { title, notice_at, questions }
 }
 

@@ -6,7 +6,7 @@ use pulldown_cmark::LinkType;
 
 use super::page::{is_relative_path, resolve};
 use super::{CharacterId, PageId, VisionBook};
-use crate::markdown::{Element, LinkInfo, Node};
+use crate::markdown::{Element, LinkInfo, Node, end_of};
 
 /// A link on a page that leads to a cast member.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +20,22 @@ pub struct CharacterLink {
     pub broken: Option<String>,
     /// Its reference label, for a reference link.
     pub label: String,
+    /// Its text in the source (`the dev` of `[the dev][Alan]`).
+    pub text: Range<usize>,
+}
+
+/// The range of the text of a reference link written `written` at `start`: `the dev` of
+/// `[the dev][Alan]`, `Alan` of `[Alan][]` and of `[Alan]`.
+fn reference_text(written: &str, start: usize) -> Range<usize> {
+    let inner = written.strip_prefix('[').unwrap_or(written);
+    let len = if let Some(text) = inner.strip_suffix("][]") {
+        text.len()
+    } else if let Some(end) = inner.rfind("][") {
+        end
+    } else {
+        inner.strip_suffix(']').unwrap_or(inner).len()
+    };
+    start + 1..start + 1 + len
 }
 
 fn is_reference(link_type: LinkType) -> bool {
@@ -36,25 +52,42 @@ impl VisionBook<'_> {
     }
 
     /// The links on `page` that lead to a character, outside blocks the suite generated: by
-    /// their destination (page and anchor), or as a reference link whose label names a cast
-    /// member, its definition missing, stale or sound.
+    /// their destination (page and anchor); as a reference link whose label names a cast
+    /// member, its definition missing, stale or sound; or as a link to a path that is no page
+    /// of the book but is named like a cast member's page (`../characters/alan.md` from a story
+    /// moved one folder deeper).
     pub(super) fn find_character_links(&self, page: PageId) -> Vec<CharacterLink> {
         let doc = &self.page(page).doc;
-        let mut links: Vec<CharacterLink> = doc
-            .nodes
-            .all()
+        let nodes = doc.nodes.all();
+        let mut links: Vec<CharacterLink> = nodes
             .iter()
-            .filter(|node| !doc.in_generated(node.range().start))
-            .filter_map(|node| {
+            .enumerate()
+            .filter(|(_, node)| !doc.in_generated(node.range().start))
+            .filter_map(|(index, node)| {
                 let LinkInfo { link_type, destination, label } = doc.nodes.link(node)?;
                 let by_label = is_reference(*link_type).then(|| self.character_named(label)).flatten();
-                let character = by_label.or_else(|| self.character_linked_by(page, destination))?;
                 let stale = is_relative_path(destination) && self.page_at(page, destination).is_none();
+                let by_stale_path = || stale.then(|| self.character_by_file_name(destination)).flatten();
+                let character = by_label
+                    .or_else(|| self.character_linked_by(page, destination))
+                    .or_else(by_stale_path)?;
+                let mut range = node.range();
+                // A collapsed reference's range leaves out its `[]`.
+                if *link_type == LinkType::Collapsed && doc.text[range.end..].starts_with("[]") {
+                    range.end += 2;
+                }
+                let end = end_of(nodes, index);
+                let text = match nodes.get(index + 1..end) {
+                    Some([first, .., last]) => first.range().start..last.range().end,
+                    Some([only]) => only.range(),
+                    _ => range.start + 1..range.start + 1,
+                };
                 Some(CharacterLink {
-                    range: node.range(),
+                    range,
                     character,
                     broken: stale.then(|| destination.clone()),
                     label: label.clone(),
+                    text,
                 })
             })
             .collect();
@@ -87,9 +120,28 @@ impl VisionBook<'_> {
                     character: self.character_named(&b.label)?,
                     broken: Some(String::new()),
                     label: b.label.clone(),
+                    text: reference_text(&doc.text[b.range.clone()], b.range.start),
                 })
             })
             .collect()
+    }
+
+    /// The cast member whose page has the file name a destination ends with (`alan.md` or
+    /// `alan.html`, with its `#anchor` for a single-page cast).
+    fn character_by_file_name(&self, destination: &str) -> Option<CharacterId> {
+        let (path, anchor) = match destination.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (destination, None),
+        };
+        let name = path.rsplit('/').next()?;
+        let name = name.strip_suffix(".html").map_or_else(|| name.to_owned(), |stem| format!("{stem}.md"));
+        self.cast_ids().find(|&id| {
+            let character = self.character_at(id);
+            let page = self.page(character.page);
+            let file = page.source.file().unwrap_or_default();
+            file.rsplit('/').next() == Some(name.as_str())
+                && (character.anchor.is_none() || character.anchor.as_deref() == anchor)
+        })
     }
 
     /// The cast member whose page (and section) a link destination written on `page` leads to.
