@@ -58,6 +58,7 @@ codes! {
     UNKNOWN_ANCHOR = "unknown-anchor", Error, "a `{{#story ID#anchor}}` whose anchor is not a heading of the story";
     UNKNOWN_FILTER = "unknown-filter", Error, "a `{{#stories}}` filter that does not exist";
     UNKNOWN_FILTER_VALUE = "unknown-filter-value", Error, "a `{{#stories}}` filter value naming a character or kind the book does not have";
+    UNKNOWN_TOPIC = "unknown-topic", Warning, "a `{{#stories topic=...}}` value that no story has";
     STORIES_EMPTY = "stories-empty", Note, "a `{{#stories}}` list that matches no story";
     BOOK_LOAD = "book-load", Error, "`check` or `new` cannot load the book";
 }

@@ -34,6 +34,42 @@ pub fn escape_text(text: &str) -> String {
     out
 }
 
+/// `markdown`, inline markdown an author wrote, made safe to be a link's text: emphasis,
+/// strong emphasis, strikethrough and code are kept; everything else (brackets, raw HTML, a
+/// link inside, line breaks) is kept as plain text, escaped, so that it can neither break the
+/// link nor inject HTML.
+pub fn safe_inline(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut out = String::new();
+    for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                out.push_str(&escape_text(&text))
+            }
+            Event::Code(code) => out.push_str(&code_span(&code)),
+            Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) => out.push('*'),
+            Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => out.push_str("**"),
+            Event::Start(Tag::Strikethrough) | Event::End(TagEnd::Strikethrough) => out.push_str("~~"),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `code` as a code span: fenced with one more backtick than the longest run inside it.
+fn code_span(code: &str) -> String {
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if code.starts_with('`') || code.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{}{pad}{fence}", code.replace(['\n', '\r', '|'], " "))
+}
+
+/// A link whose text is `markdown` made safe ([`safe_inline`]).
+pub fn markdown_link(markdown: &str, destination: &str) -> String {
+    format!("[{}]({})", safe_inline(markdown), link_destination(destination))
+}
+
 /// A link whose text renders as exactly `text`.
 pub fn link(text: &str, destination: &str) -> String {
     format!("[{}]({})", escape_text(text), link_destination(destination))
@@ -105,6 +141,13 @@ mod tests {
         assert_eq!(escape_text("*[x](y)*"), "\\*\\[x\\](y)\\*");
         assert_eq!(escape_text("one\r\ntwo\nthree"), "one two three");
         assert_eq!(escape_text("Grace's \"plan\""), "Grace's \"plan\"");
+    }
+
+    #[test]
+    fn link_text_keeps_emphasis_and_code_and_escapes_the_rest() {
+        assert_eq!(safe_inline("`Sink` and *x*"), "`Sink` and *x*");
+        assert_eq!(safe_inline("a ] [b](c) <script>x</script>"), "a \\] b \\<script\\>x\\</script\\>");
+        assert_eq!(safe_inline("`` a`b ``"), "``a`b``");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::codes;
-use crate::config;
+use crate::config::{self, OnError};
 use crate::diagnostics::{Diagnostic, Diagnostics, Level, Severity};
 use crate::feature::{Feature, PageEditor};
 use crate::model::{Needs, VisionBook};
@@ -176,6 +176,8 @@ fn process(
     findings: &mut Vec<Diagnostic>,
 ) -> Result<Request, Failure> {
     let settings = config::read(request.config(), findings);
+    let on_error = settings.on_error;
+    settle(findings, on_error);
     let features: Vec<&dyn Feature> = preprocessor
         .features
         .iter()
@@ -203,6 +205,7 @@ fn process(
     };
     // Features run even when the model has errors, so every finding is reported at once; the
     // book is then not answered.
+    settle(findings, on_error);
     if has_errors(findings) {
         return Err(Failure::Findings);
     }
@@ -241,6 +244,16 @@ fn edit_pages(
         contents.push(text.map_err(Failure::Internal)?);
     }
     Ok(contents)
+}
+
+/// With `on-error = "warn"`, every error is a warning: its spot is left as written (a feature
+/// never edits what it reports an error about) and the book is built.
+fn settle(findings: &mut [Diagnostic], on_error: OnError) {
+    if on_error == OnError::Warn {
+        for finding in findings.iter_mut().filter(|f| f.level == Level::Error) {
+            finding.level = Level::Warning;
+        }
+    }
 }
 
 fn has_errors(findings: &[Diagnostic]) -> bool {

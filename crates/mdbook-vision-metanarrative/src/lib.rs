@@ -14,7 +14,7 @@ mod args;
 use mdbook_vision_core::codes;
 use mdbook_vision_core::diagnostics::{Diagnostic, suggestion};
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
-use mdbook_vision_core::generate::{escape_text, link};
+use mdbook_vision_core::generate::{escape_text, link, markdown_link};
 use mdbook_vision_core::markdown::Directive;
 use mdbook_vision_core::model::{Kind, Page, PageId, Story, VisionBook};
 use mdbook_vision_core::splice::Edits;
@@ -74,7 +74,7 @@ fn expand_story(
         Diagnostic::new(codes::UNKNOWN_STORY, format!("no story has the id `{}`", args.id))
             .with_help(suggestion(&args.id, "story ids", book.stories.iter().map(|s| s.id.as_str())))
     })?;
-    let text = args.text.as_deref().unwrap_or(&story.title);
+
     let destination = match &args.anchor {
         None => book.link_to_story(page, story),
         Some(anchor) => {
@@ -82,7 +82,11 @@ fn expand_story(
             book.link(page, story.page, Some(anchor))
         }
     };
-    Ok(link(text, &destination))
+    // Text the author gives is markdown (`` `Sink` `` stays code); a title is plain text.
+    Ok(match &args.text {
+        Some(text) => markdown_link(text, &destination),
+        None => link(&story.title, &destination),
+    })
 }
 
 /// An anchor must be the id of a heading in the story.
@@ -124,15 +128,25 @@ fn expand_stories(
         .filter(|story| matches(book, story, &args))
         .map(|story| format!("- {}", link(&story.title, &book.link_to_story(page, story))))
         .collect();
-    let lines = if items.is_empty() {
+    let unknown_topics = unknown_topics(book, &args);
+    for (topic, help) in &unknown_topics {
         diagnostics.push(
-            Diagnostic::new(
-                codes::STORIES_EMPTY,
-                format!("`{{{{#stories {}}}}}` matches no story", directive.args),
-            )
-            .at(book.page(page).location(directive.range.clone()))
-            .with_help("the list reads \"🚧 no stories yet\" until a story declares what it filters on"),
+            Diagnostic::new(codes::UNKNOWN_TOPIC, format!("no story has the topic `{topic}`"))
+                .at(book.page(page).location(directive.range.clone()))
+                .with_help(help.clone()),
         );
+    }
+    let lines = if items.is_empty() {
+        if unknown_topics.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::STORIES_EMPTY,
+                    format!("`{{{{#stories {}}}}}` matches no story", directive.args),
+                )
+                .at(book.page(page).location(directive.range.clone()))
+                .with_help("the list reads \"🚧 no stories yet\" until a story declares what it filters on"),
+            );
+        }
         vec![match book.how_to {
             Some(how_to) => link(NO_STORIES_YET, &book.link(page, how_to, None)),
             None => escape_text(NO_STORIES_YET),
@@ -142,6 +156,21 @@ fn expand_stories(
     };
     let list = lines.join(&format!("{le}{prefix}"));
     Ok(if on_own_line { list } else { format!("{le}{prefix}{list}") })
+}
+
+/// The topics of `args` that no story has, each with a hint: the nearest topic stories have.
+fn unknown_topics(book: &VisionBook<'_>, args: &StoriesArgs) -> Vec<(String, String)> {
+    let mut known: Vec<&str> =
+        book.stories.iter().flat_map(|s| s.meta.topics.iter().map(String::as_str)).collect();
+    known.sort_unstable();
+    known.dedup();
+    args.filters
+        .iter()
+        .filter(|(filter, _)| *filter == Filter::Topic)
+        .flat_map(|(_, values)| values)
+        .filter(|value| !known.contains(&value.as_str()))
+        .map(|value| (value.clone(), suggestion(value, "topics", known.iter().copied())))
+        .collect()
 }
 
 /// Characters and kinds in filters must exist; topics are free.

@@ -88,7 +88,7 @@ impl Feature for Stories {
     fn prepare<'b>(&self, book: &'b VisionBook<'b>, _: &mut Vec<Diagnostic>) -> Box<dyn PageEditor + 'b> {
         let headers =
             FIELDS.iter().map(|(field, _)| (*field, escape_text(&header(&book.settings, field)))).collect();
-        Box::new(StoryTables { book, headers })
+        Box::new(StoryTables { book, headers, assignments: declares_assignments(book) })
     }
 }
 
@@ -97,6 +97,8 @@ struct StoryTables<'b> {
     book: &'b VisionBook<'b>,
     /// Each field's column header, escaped.
     headers: HashMap<&'static str, String>,
+    /// Whether any story of the book says who writes it.
+    assignments: bool,
 }
 
 impl PageEditor for StoryTables<'_> {
@@ -107,9 +109,13 @@ impl PageEditor for StoryTables<'_> {
             let Some(declaration) = story.declaration.as_ref().filter(|d| !d.rendered) else {
                 continue;
             };
+            if book.is_faulty(story) {
+                // Reported already; with `on-error = "warn"` the book is built, the block as written.
+                continue;
+            }
             let line_ending = doc.line_ending();
             let prefix = doc.continuation_prefix(declaration.range.start);
-            let columns = columns(book, story.kind);
+            let columns = columns(book, story.kind, self.assignments);
             let headers: Vec<String> = columns.iter().map(|c| self.header(c)).collect();
             let cells: Vec<String> = columns.iter().map(|c| cell(book, page, story, c)).collect();
             let mut replacement = format!(
@@ -149,12 +155,36 @@ fn resolved_meta(book: &VisionBook<'_>, story: &Story) -> StoryMeta {
     meta
 }
 
-/// The fields shown as columns of a story of `kind`: configured, else the defaults.
-fn columns<'s>(book: &'s VisionBook<'_>, kind: Kind) -> Vec<&'s str> {
+/// The fields shown as columns of a story of `kind`: configured, else the defaults, without
+/// `assigned-to` when no story of the book declares who writes it.
+fn columns<'s>(book: &'s VisionBook<'_>, kind: Kind, assignments: bool) -> Vec<&'s str> {
     if let Some(configured) = book.settings.columns.get(book.kinds.name(kind)) {
         return configured.iter().map(String::as_str).collect();
     }
-    DEFAULT_COLUMNS.iter().find(|(k, _)| *k == kind).map_or(FALLBACK_COLUMNS, |(_, c)| *c).to_vec()
+    let defaults = DEFAULT_COLUMNS.iter().find(|(k, _)| *k == kind).map_or(FALLBACK_COLUMNS, |(_, c)| *c);
+    let shown: Vec<&str> = defaults.iter().copied().filter(|c| assignments || *c != "assigned-to").collect();
+    if shown.is_empty() { defaults.to_vec() } else { shown }
+}
+
+/// Whether any story of the book says who writes it.
+fn declares_assignments(book: &VisionBook<'_>) -> bool {
+    book.stories.iter().any(|story| {
+        !story.meta.assigned_to.is_empty()
+            || story.declaration.as_ref().is_some_and(|d| d.values.contains_key("assigned-to"))
+    })
+}
+
+/// Whether a story's `status` says it is done: its cells for drafts (a volunteer wanted, a
+/// pair not yet written) are then left empty.
+fn is_finished(story: &Story) -> bool {
+    const FINISHED: &[&str] = &["done", "final", "finished", "published", "complete", "completed", "merged"];
+    let status = story.meta.status.as_deref().unwrap_or_default();
+    let words: Vec<String> = status
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.iter().any(|w| FINISHED.contains(&w.as_str()))
 }
 
 fn header(settings: &Settings, field: &str) -> String {
@@ -171,6 +201,7 @@ fn cell(book: &VisionBook<'_>, page: PageId, story: &Story, field: &str) -> Stri
             or_nothing(meta.character.iter().map(|name| character_link(book, page, name)).collect())
         }
         "shiny-future" | "status-quo" => pair_cell(book, page, story, field),
+        "assigned-to" if meta.assigned_to.is_empty() && is_finished(story) => NOTHING.to_owned(),
         "assigned-to" => people(book, page, &meta.assigned_to),
         "owner" => people(book, page, &meta.owner),
         "status" => match meta.status.as_deref() {
@@ -204,7 +235,11 @@ fn pair_cell(book: &VisionBook<'_>, page: PageId, story: &Story, field: &str) ->
         .filter(|partner| partner.kind == kind)
         .map(|partner| link(&partner.title, &book.link_to_story(page, partner)))
         .collect();
-    if links.is_empty() { NOT_YET_WRITTEN.to_owned() } else { join_names(&links) }
+    match links.as_slice() {
+        [] if is_finished(story) => NOTHING.to_owned(),
+        [] => NOT_YET_WRITTEN.to_owned(),
+        _ => join_names(&links),
+    }
 }
 
 fn people(book: &VisionBook<'_>, page: PageId, names: &[String]) -> String {

@@ -63,6 +63,8 @@ pub fn read(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> Settings {
             );
         }
     }
+    // Read on its own as well, so that it holds even when another setting is bad.
+    let on_error = accepted.get("on-error").and_then(|v| serde_json::from_value::<OnError>(v.clone()).ok());
     let deserializer = Value::Object(accepted);
     let mut settings = match serde_path_to_error::deserialize(deserializer) {
         Ok(settings) => settings,
@@ -79,6 +81,9 @@ pub fn read(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> Settings {
         }
     };
     settings.features = features;
+    if let Some(on_error) = on_error {
+        settings.on_error = on_error;
+    }
     settings
 }
 

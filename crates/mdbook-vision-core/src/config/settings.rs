@@ -35,6 +35,9 @@ pub struct Settings {
     pub templates: BTreeMap<String, String>,
     /// Whether FAQ findings are warnings (`warn`) or fail the build (`deny`).
     pub faq_severity: Severity,
+    /// Whether an error fails the build (`fail`), or is reported as a warning and its spot
+    /// left as written (`warn`).
+    pub on_error: OnError,
     /// Globs of pages whose FAQ is not checked.
     pub faq_exclude: Vec<String>,
     /// Whether a notice listing the missing questions is rendered at the top of the FAQ.
@@ -66,7 +69,7 @@ pub struct Settings {
 
 /// The keys of [`Settings`], in the order the README lists them; the feature switches (see
 /// [`FeatureSwitches`]) come after `link-headings`. A test keeps this list and the struct in step.
-const SETTING_KEYS: [&str; 19] = [
+const SETTING_KEYS: [&str; 20] = [
     "kinds",
     "not-stories",
     "cast",
@@ -77,6 +80,7 @@ const SETTING_KEYS: [&str; 19] = [
     "required-questions",
     "templates",
     "faq-severity",
+    "on-error",
     "faq-exclude",
     "render-missing",
     "link",
@@ -90,7 +94,7 @@ const SETTING_KEYS: [&str; 19] = [
 
 /// Every key a suite table accepts besides mdBook's own, in the order they are documented.
 pub fn known_keys() -> impl Iterator<Item = &'static str> + Clone {
-    let (before, after) = SETTING_KEYS.split_at(14);
+    let (before, after) = SETTING_KEYS.split_at(15);
     before.iter().copied().chain(FeatureId::ALL.iter().map(|f| f.switch())).chain(after.iter().copied())
 }
 
@@ -116,6 +120,18 @@ impl FeatureSwitches {
     pub fn enabled(&self, feature: FeatureId) -> bool {
         self.switched.get(&feature).copied().unwrap_or(true)
     }
+}
+
+/// What an error does to the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnError {
+    /// It fails the build, after every finding is reported.
+    #[default]
+    Fail,
+    /// It is reported as a warning, its spot is left as the author wrote it, and the book is
+    /// built: a typo in one story cannot stop the site from deploying.
+    Warn,
 }
 
 /// Which mentions of a character `vision-characters` links.

@@ -1,18 +1,21 @@
 //! The book's own consistency: story ids are unique, story blocks name cast members, and
 //! pairings are between a status quo and a shiny future story and mutual.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::VisionBook;
 use super::kind::Kind;
 use super::story::Story;
+use super::{StoryId, VisionBook};
 use crate::codes;
 use crate::diagnostics::{Diagnostic, suggestion};
 
 impl VisionBook<'_> {
-    pub(super) fn check_stories(&self, diagnostics: &mut Vec<Diagnostic>) {
+    /// Checks every story, and returns those with problems.
+    pub(super) fn check_stories(&self, diagnostics: &mut Vec<Diagnostic>) -> HashSet<StoryId> {
         let mut first_of: HashMap<&str, &Story> = HashMap::new();
-        for story in &self.stories {
+        let mut faulty = HashSet::new();
+        for (index, story) in self.stories.iter().enumerate() {
+            let before = diagnostics.len();
             if let Some(first) = first_of.get(story.id.as_str()) {
                 diagnostics.push(self.duplicate_id(story, first));
             } else {
@@ -20,7 +23,11 @@ impl VisionBook<'_> {
             }
             self.check_characters(story, diagnostics);
             self.check_pairs(story, diagnostics);
+            if diagnostics.len() > before {
+                faulty.insert(StoryId::at(index));
+            }
         }
+        faulty
     }
 
     fn duplicate_id(&self, story: &Story, first: &Story) -> Diagnostic {

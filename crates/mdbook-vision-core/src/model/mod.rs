@@ -105,6 +105,8 @@ pub struct VisionBook<'a> {
     cast_finder: NameFinder,
     /// Each story's characters, once asked for.
     story_characters: Vec<OnceLock<Vec<String>>>,
+    /// The stories the checks found problems with.
+    faulty: HashSet<StoryId>,
 }
 
 impl<'a> VisionBook<'a> {
@@ -143,13 +145,14 @@ impl<'a> VisionBook<'a> {
             cast_by_page: HashMap::new(),
             cast_finder: NameFinder::new([]),
             story_characters: Vec::new(),
+            faulty: HashSet::new(),
         };
         book.how_to = book.find_how_to(diagnostics);
         book.templates = book.find_templates(diagnostics);
         book.set_cast(diagnostics);
         if needs.stories {
             book.set_stories(diagnostics);
-            book.check_stories(diagnostics);
+            book.faulty = book.check_stories(diagnostics);
         }
         book
     }
@@ -233,6 +236,13 @@ impl<'a> VisionBook<'a> {
             .zip(&self.stories[on_page])
             .find(|(_, s)| std::ptr::eq(*s, story))
             .map(|(i, _)| StoryId::at(i))
+    }
+
+    /// Whether `story` has problems (reported when the model was built): its block is then
+    /// left as written.
+    pub fn is_faulty(&self, story: &Story) -> bool {
+        story.declaration.as_ref().is_some_and(|d| d.faulty)
+            || self.id_of(story).is_some_and(|id| self.faulty.contains(&id))
     }
 
     /// The mentions of cast members in page `page`'s prose (headings included), in order.

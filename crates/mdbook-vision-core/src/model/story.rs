@@ -93,6 +93,8 @@ pub struct Declaration {
     pub rendered: bool,
     /// For each key written in the block, the source range of its value.
     pub values: BTreeMap<String, Range<usize>>,
+    /// Whether the block has problems (reported): it is then left as written.
+    pub faulty: bool,
 }
 
 impl Declaration {
@@ -246,15 +248,13 @@ fn declarations(
 ) -> Vec<(StoryMeta, Declaration)> {
     let mut found = Vec::new();
     for block in page.doc.fenced_blocks.iter().filter(|b| b.language() == STORY_BLOCK) {
-        if let Some(parsed) = parse_block(page, block, kinds, diagnostics) {
-            found.push(parsed);
-        }
+        found.push(parse_block(page, block, kinds, diagnostics));
     }
     for node in page.doc.nodes.all().iter().filter(|n| n.kind == NodeKind::Html) {
         let html = page.doc.text_of(node);
         if let Some(meta) = parse_marker(html) {
             let range = node.range().start..node.range().start + html.trim_end().len();
-            found.push((meta, Declaration { range, rendered: true, values: BTreeMap::new() }));
+            found.push((meta, Declaration { range, rendered: true, values: BTreeMap::new(), faulty: false }));
         }
     }
     found.sort_by_key(|(_, d)| d.range.start);
@@ -265,12 +265,16 @@ fn parse_marker(html: &str) -> Option<StoryMeta> {
     serde_json::from_str(generated::story_payload(html)?).ok()
 }
 
+/// The metadata of a story block, and where it is. A block with problems is reported and
+/// marked faulty, but still declares what it can: the story keeps its id, so the pages that
+/// link to it raise no follow-on errors.
 fn parse_block(
     page: &Page<'_>,
     block: &FencedBlock,
     kinds: &Kinds,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<(StoryMeta, Declaration)> {
+) -> (StoryMeta, Declaration) {
+    let faulty = |values| Declaration { range: block.range.clone(), rendered: false, values, faulty: true };
     let at =
         |range: Range<usize>| page.location(block.source_offset(range.start)..block.source_offset(range.end));
     let table = match toml::de::DeTable::parse(&block.body) {
@@ -285,7 +289,7 @@ fn parse_block(
                 .at(at(range))
                 .with_help("a story block holds `key = value` lines, e.g. `character = \"Alan\"`"),
             );
-            return None;
+            return (StoryMeta::default(), faulty(BTreeMap::new()));
         }
     };
     let mut meta = StoryMeta::default();
@@ -330,9 +334,10 @@ fn parse_block(
                 .at(page.location(values.get("kind").cloned().unwrap_or(0..0)))
                 .with_help(suggestion(kind, "kinds", kinds.names())),
         );
+        meta.kind = None;
         ok = false;
     }
-    ok.then(|| (meta, Declaration { range: block.range.clone(), rendered: false, values }))
+    (meta, Declaration { range: block.range.clone(), rendered: false, values, faulty: !ok })
 }
 
 enum ValueProblem {
