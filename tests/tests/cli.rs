@@ -77,19 +77,34 @@ fn check_formats_json_and_github() {
 }
 
 #[test]
-fn check_exits_2_when_the_book_cannot_be_loaded_and_creates_nothing() {
+fn check_reports_a_missing_chapter_file_and_creates_nothing() {
     let dir = copy_book(&fixture("books/broken"));
     let summary = dir.path().join("src/SUMMARY.md");
     let mut text_of_summary = fs::read_to_string(&summary).unwrap();
     text_of_summary.push_str("- [Missing](vision/status_quo/missing.md)\n");
     fs::write(&summary, text_of_summary).unwrap();
     let output = vision(&["check", &dir.path().display().to_string()]);
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
-    assert!(stderr.starts_with("error[book-load]: "), "{stderr}");
-    assert!(stderr.contains("missing.md"), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error[missing-chapter]: the chapter file `vision/status_quo/missing.md` does not exist\n  --> src/SUMMARY.md:6:13"
+        ),
+        "{stderr}"
+    );
     assert!(!dir.path().join("src/vision/status_quo/missing.md").exists(), "check never writes");
     assert!(!dir.path().join("book").exists(), "check renders nothing");
+}
+
+#[test]
+fn check_exits_2_when_no_mdbook_can_load_the_book() {
+    let dir = copy_book(&fixture("books/broken"));
+    fs::write(dir.path().join("book.toml"), "[book\ntitle = 1\n").unwrap();
+    let output = vision(&["check", &dir.path().display().to_string()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(stderr.starts_with("error[book-load]: book.toml is not valid TOML"), "{stderr}");
+    assert!(stderr.contains("  --> book.toml"), "{stderr}");
 }
 
 /// Fills every empty FAQ answer of a page written by `new`.
@@ -266,22 +281,28 @@ fn a_feature_of_the_combined_preprocessor_can_be_turned_off() {
     assert!(page.contains("language-story"), "the story block is left as a code block");
 }
 
-/// The GitHub Actions workflow a user copies runs the commands these tests run.
+/// The GitHub Actions workflows a user copies run the commands these tests run, install
+/// the archives `cargo xtask dist` makes, and the README shows the main one as it is.
 #[test]
-fn the_workflow_runs_the_tested_commands() {
-    let workflow =
-        fs::read_to_string(workspace_root().join("book-example/.github/workflows/vision-doc.yml")).unwrap();
-    let commands: Vec<&str> =
-        workflow.lines().filter_map(|l| l.trim().strip_prefix("run: ").or(Some(l.trim()))).collect();
-    for tested in [
-        "mdbook-vision check --format github",
-        "mdbook build",
-        "command -v mdbook || cargo install mdbook --version 0.5.4 --locked",
-    ] {
-        assert!(commands.contains(&tested), "the workflow should run `{tested}`");
-    }
+fn the_workflows_run_the_tested_commands() {
     let readme = fs::read_to_string(workspace_root().join("README.md")).unwrap();
-    assert!(readme.contains(workflow.trim()), "the README shows the workflow file as it is");
+    for file in ["vision-doc.yml", "vision-doc-check.yml"] {
+        let path = workspace_root().join("book-example/.github/workflows").join(file);
+        let workflow = fs::read_to_string(&path).unwrap();
+        let commands: Vec<&str> =
+            workflow.lines().filter_map(|l| l.trim().strip_prefix("run: ").or(Some(l.trim()))).collect();
+        for tested in ["mdbook-vision check --format github", "mdbook build"] {
+            assert!(commands.contains(&tested), "{file} should run `{tested}`");
+        }
+        assert!(
+            workflow.contains("mdbook-vision-x86_64-unknown-linux-gnu.tar.gz\" | tar -xz"),
+            "{file} installs the release archive"
+        );
+        assert!(!workflow.contains("cargo install"), "{file} compiles nothing");
+    }
+    let main =
+        fs::read_to_string(workspace_root().join("book-example/.github/workflows/vision-doc.yml")).unwrap();
+    assert!(readme.contains(main.trim()), "the README shows the workflow file as it is");
 }
 
 /// The example book with its five standalone tables chained by `after` in the reverse of
@@ -319,4 +340,65 @@ fn the_five_preprocessors_in_another_order_render_the_same_book() {
             );
         }
     }
+}
+
+#[test]
+fn new_refuses_a_pair_that_has_a_partner_and_writes_nothing() {
+    let dir = copy_book(&workspace_root().join("book-example"));
+    let book = dir.path().display().to_string();
+    let summary = fs::read(dir.path().join("src/SUMMARY.md")).unwrap();
+    let output = vision(&[
+        "new",
+        "shiny-future",
+        "Alan has another blast",
+        "--pair",
+        "alan_has_trouble_getting_started",
+        "--book",
+        &book,
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr)
+            .contains("`alan_has_trouble_getting_started` is paired with `alan_has_a_blast` already"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(fs::read(dir.path().join("src/SUMMARY.md")).unwrap(), summary);
+    assert!(!dir.path().join("src/vision/shiny_future/alan_has_another_blast.md").exists());
+}
+
+#[test]
+fn concurrent_new_runs_lose_no_entry() {
+    let dir = copy_book(&workspace_root().join("book-example"));
+    let book = dir.path().display().to_string();
+    let titles: Vec<String> = (0..8).map(|n| format!("Grace tries thing {n}")).collect();
+    let children: Vec<std::process::Child> = titles
+        .iter()
+        .map(|title| {
+            Command::new(suite_bin("mdbook-vision"))
+                .args(["new", "status-quo", title, "--character", "Grace", "--book", &book])
+                .env_remove("GITHUB_ACTIONS")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    }
+    let summary = fs::read_to_string(dir.path().join("src/SUMMARY.md")).unwrap();
+    for title in &titles {
+        assert_eq!(summary.matches(&format!("[{title}]")).count(), 1, "{title} in SUMMARY.md:\n{summary}");
+        let stem = title.to_lowercase().replace(' ', "_");
+        assert!(dir.path().join(format!("src/vision/status_quo/{stem}.md")).exists(), "{stem}");
+    }
+    let left: Vec<String> = fs::read_dir(dir.path().join("src"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "no temporary file is left: {left:?}");
 }

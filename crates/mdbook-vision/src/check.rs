@@ -1,15 +1,15 @@
 //! `mdbook-vision check [BOOK]`: every check of the suite, without rendering or writing.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Context as _, Result};
-use mdbook_driver::MDBook;
-use mdbook_driver::builtin_preprocessors::{IndexPreprocessor, LinkPreprocessor};
-use mdbook_driver::config::Config;
-use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_vision_core::codes;
-use mdbook_vision_core::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+use mdbook_vision_core::diagnostics::{
+    Diagnostic, Diagnostics, Level, Location, Severity, annotation_prefix,
+};
 use mdbook_vision_core::run::{Environment, analyze};
+
+use crate::load::{LoadError, load};
 
 /// How `check` prints its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -29,6 +29,9 @@ pub struct Report {
     pub stdout: String,
     /// For stderr.
     pub stderr: String,
+    /// With `--format github`: every finding as a markdown table, for the job summary
+    /// (`$GITHUB_STEP_SUMMARY`), which, unlike annotations, GitHub does not cap.
+    pub step_summary: Option<String>,
     /// 0 clean, 1 errors (or warnings, with `deny_warnings`), 2 the book cannot be loaded.
     pub exit_code: i32,
 }
@@ -36,9 +39,12 @@ pub struct Report {
 /// Checks the book in `root` as mdBook would load it, and reports in `format`.
 pub fn check(root: &Path, format: Format, deny_warnings: bool) -> Report {
     let (diagnostics, exit_code) = match load(root) {
-        Ok(request) => {
+        Ok(book) => {
             let environment = Environment { github_actions: false, ..Environment::from_process() };
-            let (_, diagnostics) = analyze(&crate::COMBINED, &request, &environment);
+            let (_, analysis) = analyze(&crate::COMBINED, &book.request, &environment);
+            let mut diagnostics = Diagnostics::new();
+            diagnostics.extend(book.findings);
+            diagnostics.extend(analysis.iter().cloned());
             let policy = if deny_warnings { Severity::Deny } else { Severity::Warn };
             let code = i32::from(diagnostics.fail(policy));
             (diagnostics, code)
@@ -48,73 +54,59 @@ pub fn check(root: &Path, format: Format, deny_warnings: bool) -> Report {
             diagnostics.push(
                 Diagnostic::new(codes::BOOK_LOAD, format!("{error:#}"))
                     .at(Location::file(file))
-                    .with_help("mdBook cannot load this book either"),
+                    .with_help("this is what mdBook reports when it loads the book: fix it, and check again"),
             );
             (diagnostics, 2)
         }
     };
-    render(&diagnostics, format, exit_code)
+    let workspace = std::env::var_os("GITHUB_WORKSPACE").map(std::path::PathBuf::from);
+    render(&diagnostics, format, exit_code, &annotation_prefix(root, workspace.as_deref()))
 }
 
-fn render(diagnostics: &Diagnostics, format: Format, exit_code: i32) -> Report {
+/// The report of `diagnostics`; `prefix` is the book's folder in the repository, for the
+/// paths of annotations.
+fn render(diagnostics: &Diagnostics, format: Format, exit_code: i32, prefix: &str) -> Report {
     const TOOL: &str = "mdbook-vision check";
-    let human = diagnostics.render(TOOL, false);
-    let (stdout, stderr) = match format {
-        Format::Human => (String::new(), human),
+    let human = diagnostics.render(TOOL, None);
+    let (stdout, stderr, step_summary) = match format {
+        Format::Human => (String::new(), human, None),
         Format::Json => {
             let all: Vec<serde_json::Value> = diagnostics.iter().map(Diagnostic::to_json).collect();
-            (format!("{}\n", serde_json::Value::Array(all)), String::new())
+            (format!("{}\n", serde_json::Value::Array(all)), String::new(), None)
         }
         Format::Github => {
             let annotations: String =
-                diagnostics.iter().map(|d| format!("{}\n", d.github_annotation())).collect();
-            (annotations, human)
+                diagnostics.iter().map(|d| format!("{}\n", d.github_annotation(prefix))).collect();
+            (annotations, human, Some(summary_table(diagnostics)))
         }
     };
-    Report { stdout, stderr, exit_code }
+    Report { stdout, stderr, step_summary, exit_code }
 }
 
-/// Why a book could not be loaded, and the file (relative to the book root) at fault.
-#[derive(Debug)]
-pub struct LoadError {
-    /// `book.toml`, or the book's SUMMARY.md.
-    pub file: String,
-    /// What went wrong.
-    pub error: anyhow::Error,
-}
-
-impl From<LoadError> for anyhow::Error {
-    fn from(load: LoadError) -> Self {
-        load.error.context(format!("cannot load the book ({})", load.file))
+/// Every finding as a markdown table, for a GitHub job summary.
+pub fn summary_table(diagnostics: &Diagnostics) -> String {
+    let mut out = String::from("## Vision doc check\n\n");
+    if diagnostics.iter().next().is_none() {
+        out.push_str("No findings.\n");
+        return out;
     }
-}
-
-/// The `[context, book]` request mdBook would send a preprocessor of the book in `root`:
-/// book.toml with `MDBOOK_*` overrides, SUMMARY.md, and `{{#include}}` expanded. Nothing is
-/// written: a chapter missing on disk is an error, not a new file.
-pub fn load(root: &Path) -> Result<Vec<u8>, LoadError> {
-    let config = read_config(root).map_err(|error| LoadError { file: "book.toml".to_owned(), error })?;
-    let summary = Path::new(&config.book.src).join("SUMMARY.md").display().to_string();
-    load_with(root, config).map_err(|error| LoadError { file: summary, error })
-}
-
-fn read_config(root: &Path) -> Result<Config> {
-    let config_file = root.join("book.toml");
-    let mut config = if config_file.exists() { Config::from_disk(&config_file)? } else { Config::default() };
-    config.update_from_env()?;
-    config.build.create_missing = false;
-    Ok(config)
-}
-
-fn load_with(root: &Path, config: Config) -> Result<Vec<u8>> {
-    let use_defaults = config.build.use_default_preprocessors;
-    let book = MDBook::load_with_config(root, config)
-        .with_context(|| format!("cannot load the book in {}", root.display()))?;
-    let context = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".to_owned());
-    let mut chapters = book.book.clone();
-    if use_defaults {
-        chapters = LinkPreprocessor::new().run(&context, chapters)?;
-        chapters = IndexPreprocessor::new().run(&context, chapters)?;
+    out.push_str("| | code | where | finding |\n| --- | --- | --- | --- |\n");
+    for diagnostic in diagnostics.iter() {
+        let level = match diagnostic.level {
+            Level::Error => "❌ error",
+            Level::Warning => "⚠️ warning",
+            Level::Note => "ℹ️ note",
+        };
+        let place = diagnostic.location.as_ref().map_or(String::new(), |l| match &l.span {
+            Some(span) => format!("`{}:{}`", l.path, span.line),
+            None => format!("`{}`", l.path),
+        });
+        let mut finding = diagnostic.message.clone();
+        if let Some(help) = &diagnostic.help {
+            let _ = write!(finding, " — {help}");
+        }
+        let cell = |text: &str| text.replace('|', "\\|").replace(['\n', '\r'], " ");
+        let _ = writeln!(out, "| {level} | `{}` | {place} | {} |", diagnostic.code, cell(&finding));
     }
-    Ok(serde_json::to_vec(&(&context, &chapters))?)
+    out
 }

@@ -1,55 +1,66 @@
-//! `mdbook-vision install [BOOK]`: `[preprocessor.vision]` added to book.toml, keeping its
-//! comments and formatting; running it again changes nothing.
+//! `mdbook-vision install [BOOK] [--fix]`: `[preprocessor.vision]` added to book.toml, and what
+//! mdBook 0.5 would refuse in it listed (with `--fix`, fixed): keys it rejects, and
+//! preprocessors whose command is not installed, which 0.5 fails the build on unless they are
+//! `optional`. Comments, formatting, line endings and a byte order mark are kept; running it
+//! again changes nothing.
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use anyhow::{Context as _, Result};
-use mdbook_vision_core::feature::{COMBINED, FeatureId};
-use toml_edit::{DocumentMut, Item, Table};
+use mdbook_vision_core::feature::{COMBINED, FeatureId, tables};
+use toml_edit::{DocumentMut, Item, Table, value};
 
-/// The top-level tables mdBook 0.5 accepts in book.toml; it rejects any other.
-const MDBOOK_05_TABLES: &[&str] = &["book", "build", "preprocessor", "output", "rust"];
+use crate::compat;
+use crate::load::is_installed;
 
-/// What `install` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// mdBook's own preprocessors, which need no command.
+const BUILT_IN: &[&str] = &["links", "index"];
+
+/// What `install` did, or found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Installed {
+    /// Whether `[preprocessor.vision]` was added.
+    pub added: bool,
     /// Whether book.toml changed.
     pub changed: bool,
-    /// Things the author should know: keys mdBook would reject, tables that run twice.
-    pub warnings: Vec<String>,
+    /// What mdBook would refuse, or what runs twice: fixed with `--fix`, else only listed.
+    pub problems: Vec<String>,
+    /// Whether `--fix` would change something more.
+    pub fixable: bool,
 }
 
-/// Adds `[preprocessor.vision]` to the book.toml of the book in `root`, unless it is there.
-pub fn install(root: &Path) -> Result<Installed> {
+/// Adds `[preprocessor.vision]` to the book.toml of the book in `root`, unless it is there; with
+/// `fix`, also fixes what mdBook 0.5 would refuse.
+pub fn install(root: &Path, fix: bool) -> Result<Installed> {
     let path = root.join("book.toml");
-    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let (updated, warnings) = add_table(&text, installed_mdbook_is_05())?;
-    let changed = updated != text;
-    if changed {
-        fs::write(&path, updated).with_context(|| format!("writing {}", path.display()))?;
+    let raw = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let bom = raw.starts_with('\u{feff}');
+    let text = raw.trim_start_matches('\u{feff}');
+    let crlf = text.contains("\r\n");
+    let (updated, installed) = edit(text, fix, &is_installed)?;
+    if installed.changed {
+        let mut out = if crlf { updated.replace("\r\n", "\n").replace('\n', "\r\n") } else { updated };
+        if bom {
+            out.insert(0, '\u{feff}');
+        }
+        write_whole(&path, &out).with_context(|| format!("writing {}", path.display()))?;
     }
-    Ok(Installed { changed, warnings })
+    Ok(installed)
 }
 
-/// `text` with `[preprocessor.vision]` added, and the warnings about it.
-pub fn add_table(text: &str, mdbook_05: bool) -> Result<(String, Vec<String>)> {
+/// `text` (a book.toml) with `[preprocessor.vision]` added and, with `fix`, what mdBook 0.5
+/// refuses fixed; `installed` says whether a command is installed.
+pub fn edit(text: &str, fix: bool, installed: &dyn Fn(&str) -> bool) -> Result<(String, Installed)> {
+    let rejected = compat::rejected_by_mdbook_05(text).context("book.toml is not valid TOML")?;
     let mut document: DocumentMut = text.parse().context("book.toml is not valid TOML")?;
-    let mut warnings = Vec::new();
-    if mdbook_05 {
-        for (key, _) in document.iter() {
-            if !MDBOOK_05_TABLES.contains(&key) {
-                warnings.push(format!("mdBook 0.5 rejects the top-level table `[{key}]` in book.toml"));
-            }
-        }
-        if document.get("book").and_then(|b| b.get("multilingual")).is_some() {
-            warnings.push("mdBook 0.5 rejects `book.multilingual`; remove it".to_owned());
-        }
-        if document.get("output").and_then(|o| o.get("html")).and_then(|h| h.get("curly-quotes")).is_some() {
-            warnings
-                .push("mdBook 0.5 rejects `output.html.curly-quotes`; use `smart-punctuation`".to_owned());
-        }
+    let mut problems: Vec<String> = rejected
+        .iter()
+        .map(|key| format!("mdBook 0.5 rejects `{}` in book.toml: {}", key.key, key.fix()))
+        .collect();
+    let mut fixable = !rejected.is_empty();
+    if fix {
+        compat::apply(&mut document, &rejected);
     }
     let preprocessors = document.entry("preprocessor").or_insert_with(|| {
         let mut table = Table::new();
@@ -61,45 +72,97 @@ pub fn add_table(text: &str, mdbook_05: bool) -> Result<(String, Vec<String>)> {
     };
     let standalone_tables = FeatureId::ALL.iter().map(|f| f.preprocessor());
     for standalone in standalone_tables.filter(|name| preprocessors.contains_key(name)) {
-        warnings.push(format!(
+        problems.push(format!(
             "[preprocessor.{standalone}] is there too: it would run a second time; remove it, its settings can move to [preprocessor.vision]"
         ));
     }
-    if !preprocessors.contains_key(COMBINED) {
+    for name in missing_commands(preprocessors, installed) {
+        fixable = true;
+        problems.push(format!(
+            "the command of [preprocessor.{name}] is not installed: mdBook 0.5 fails the build; `optional = true` lets it build without it"
+        ));
+        if fix && let Some(table) = preprocessors.get_mut(&name).and_then(Item::as_table_like_mut) {
+            table.insert("optional", value(true));
+        }
+    }
+    let added = !preprocessors.contains_key(COMBINED);
+    if added {
         preprocessors.insert(COMBINED, Item::Table(Table::new()));
     }
-    Ok((document.to_string(), warnings))
+    let updated = document.to_string();
+    let changed = updated != text;
+    Ok((updated, Installed { added, changed, problems, fixable: fixable && !fix }))
 }
 
-/// Whether the `mdbook` on PATH is 0.5 or later (assumed when there is none).
-fn installed_mdbook_is_05() -> bool {
-    let output = Command::new("mdbook").arg("--version").output();
-    let version = output.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
-    !version.contains("v0.4.")
+/// The preprocessor tables (not the suite's, not mdBook's own, not optional ones) whose
+/// command is not installed.
+fn missing_commands(
+    preprocessors: &dyn toml_edit::TableLike,
+    installed: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
+    let suite: Vec<&str> = tables().collect();
+    preprocessors
+        .iter()
+        .filter(|(name, _)| !suite.contains(name) && !BUILT_IN.contains(name))
+        .filter_map(|(name, item)| {
+            let table = item.as_table_like()?;
+            let optional = table.get("optional").and_then(Item::as_bool).unwrap_or(false);
+            let command = table
+                .get("command")
+                .and_then(Item::as_str)
+                .and_then(|c| c.split_whitespace().next())
+                .map_or_else(|| format!("mdbook-{name}"), str::to_owned);
+            (!optional && !installed(&command)).then(|| name.to_owned())
+        })
+        .collect()
+}
+
+/// Writes `text` to a temporary file beside `path`, then renames it to `path`.
+fn write_whole(path: &Path, text: &str) -> Result<()> {
+    let temporary = path.with_extension(format!("toml.{}.tmp", std::process::id()));
+    fs::write(&temporary, text)?;
+    fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = fs::remove_file(&temporary);
+    })?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn nothing_installed(_: &str) -> bool {
+        false
+    }
+
     #[test]
     fn the_table_is_added_once_keeping_comments() {
         let text = "# My book\n[book]\ntitle = \"T\" # the title\n\n[output.html] # html\n";
-        let (once, warnings) = add_table(text, true).unwrap();
-        assert!(warnings.is_empty(), "{warnings:?}");
+        let (once, installed) = edit(text, false, &nothing_installed).unwrap_or_default();
+        assert!(installed.problems.is_empty(), "{:?}", installed.problems);
+        assert!(installed.added && installed.changed);
         assert!(
             once.starts_with("# My book\n[book]\ntitle = \"T\" # the title\n\n[output.html] # html\n"),
             "{once}"
         );
         assert!(once.contains("[preprocessor.vision]"), "{once}");
-        assert_eq!(add_table(&once, true).unwrap().0, once);
+        let (twice, again) = edit(&once, false, &nothing_installed).unwrap_or_default();
+        assert_eq!(twice, once);
+        assert!(!again.changed);
     }
 
     #[test]
-    fn keys_mdbook_rejects_and_double_runs_are_warned_about() {
-        let text = "[vision]\nx = 1\n[book]\nmultilingual = false\n[preprocessor.vision-faq]\n";
-        let (_, warnings) = add_table(text, true).unwrap();
-        assert_eq!(warnings.len(), 3, "{warnings:?}");
-        assert!(add_table("[vision]\n", false).unwrap().1.is_empty());
+    fn what_mdbook_05_refuses_is_listed_and_fixed_with_fix() {
+        let text = "[book]\nmultilingual = false # an old key\n\n[preprocessor.mermaid]\ncommand = \"mdbook-mermaid\"\n\n[preprocessor.vision-faq]\n\n[output.html]\ncurly-quotes = true\n";
+        let (listed, found) = edit(text, false, &nothing_installed).unwrap_or_default();
+        assert_eq!(found.problems.len(), 4, "{:?}", found.problems);
+        assert!(found.fixable);
+        assert!(listed.contains("multilingual"));
+        let (fixed, done) = edit(text, true, &nothing_installed).unwrap_or_default();
+        assert!(!done.fixable);
+        assert_eq!(
+            fixed,
+            "[book]\n\n[preprocessor.mermaid]\ncommand = \"mdbook-mermaid\"\noptional = true\n\n[preprocessor.vision-faq]\n\n[preprocessor.vision]\n\n[output.html]\nsmart-punctuation = true\n"
+        );
     }
 }

@@ -8,8 +8,13 @@
 //! - [`install`] adds `[preprocessor.vision]` to book.toml, keeping its formatting.
 
 pub mod check;
+mod compat;
 pub mod install;
+pub mod load;
+mod mdbook_log;
 pub mod new;
+mod summary;
+mod template;
 
 use mdbook_vision_characters::Characters;
 use mdbook_vision_core::feature::{COMBINED_BINARY, Feature};

@@ -1,7 +1,7 @@
 //! The `mdbook-vision` binary: the combined preprocessor, and the command line.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -59,12 +59,20 @@ enum Command {
         /// Shows what would be written, and writes nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Leaves SUMMARY.md alone and prints the line to add to it.
+        #[arg(long)]
+        no_summary: bool,
     },
-    /// Adds [preprocessor.vision] to book.toml, keeping its comments and formatting.
+    /// Adds [preprocessor.vision] to book.toml, keeping its comments and formatting, and lists
+    /// what mdBook 0.5 would refuse in it.
     Install {
         /// The book's folder.
         #[arg(default_value = ".")]
         book: PathBuf,
+        /// Also fixes what mdBook 0.5 would refuse: keys it rejects are removed or renamed, and
+        /// preprocessors whose command is not installed are marked `optional = true`.
+        #[arg(long)]
+        fix: bool,
     },
 }
 
@@ -75,54 +83,73 @@ fn main() -> ExitCode {
     };
     let code = match command {
         Command::Supports { .. } => 0,
-        Command::Check { book, format, deny_warnings } => {
-            let report = check(&book, format, deny_warnings);
-            print(&report.stdout, &report.stderr);
-            report.exit_code
+        Command::Check { book, format, deny_warnings } => run_check(&book, format, deny_warnings),
+        Command::New { kind, title, character, pair, book, dry_run, no_summary } => {
+            run_new(&book, &new::NewPage { kind, title, character, pair, no_summary }, dry_run)
         }
-        Command::New { kind, title, character, pair, book, dry_run } => {
-            run_new(&book, &new::NewPage { kind, title, character, pair }, dry_run)
-        }
-        Command::Install { book } => run_install(&book),
+        Command::Install { book, fix } => run_install(&book, fix),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
-fn run_new(book: &std::path::Path, page: &new::NewPage, dry_run: bool) -> i32 {
+fn run_check(book: &Path, format: Format, deny_warnings: bool) -> i32 {
+    let report = check(book, format, deny_warnings);
+    print(&report.stdout, &report.stderr);
+    if let Some(table) = &report.step_summary {
+        // The job summary has every finding (GitHub shows only the first annotations of a
+        // step), and the preprocessors later in the job need not annotate them again.
+        append_to_env_file("GITHUB_STEP_SUMMARY", table);
+        append_to_env_file("GITHUB_ENV", "MDBOOK_VISION_CHECKED=true\n");
+    }
+    report.exit_code
+}
+
+/// Appends `text` to the file GitHub Actions names in the variable `name`, if it does.
+fn append_to_env_file(name: &str, text: &str) {
+    let Some(path) = std::env::var_os(name) else { return };
+    let file = std::fs::OpenOptions::new().append(true).create(true).open(path);
+    if let Ok(mut file) = file {
+        let _ = file.write_all(text.as_bytes());
+    }
+}
+
+fn run_new(book: &Path, page: &new::NewPage, dry_run: bool) -> i32 {
     let result = new::plan(book, page).and_then(|plan| {
-        if dry_run {
-            let message = format!(
-                "would write {}:\n\n{}\nwould add to {}: {}\n",
+        let summary = plan.summary.display();
+        let message = if dry_run {
+            let (_, line) = plan.summary_entry(book)?;
+            format!(
+                "would write {}:\n\n{}\nwould add to {summary}: {line}\n",
                 plan.page.display(),
-                plan.content,
-                plan.summary.display(),
-                plan.summary_line
-            );
-            print(&message, "");
+                plan.content
+            )
         } else {
-            new::write(book, &plan)?;
-            let message = format!(
-                "wrote {}\nadded to {}: {}\n",
-                plan.page.display(),
-                plan.summary.display(),
-                plan.summary_line
-            );
-            print(&message, "");
-        }
+            let line = new::write(book, &plan)?;
+            if plan.edit_summary {
+                format!("wrote {}\nadded to {summary}: {line}\n", plan.page.display())
+            } else {
+                format!("wrote {}\nadd it to {summary}:\n{line}\n", plan.page.display())
+            }
+        };
+        print(&message, "");
         Ok(())
     });
     report_error(result)
 }
 
-fn run_install(book: &std::path::Path) -> i32 {
-    let result = install::install(book).map(|installed| {
-        let mut message = if installed.changed {
-            "added [preprocessor.vision] to book.toml\n".to_owned()
-        } else {
-            "[preprocessor.vision] is already in book.toml\n".to_owned()
+fn run_install(book: &Path, fix: bool) -> i32 {
+    let result = install::install(book, fix).map(|installed| {
+        let mut message = match (installed.added, installed.changed) {
+            (true, _) => "added [preprocessor.vision] to book.toml\n".to_owned(),
+            (false, true) => "[preprocessor.vision] is already in book.toml; fixed the rest\n".to_owned(),
+            (false, false) => "[preprocessor.vision] is already in book.toml\n".to_owned(),
         };
-        for warning in &installed.warnings {
-            message.push_str(&format!("warning: {warning}\n"));
+        for problem in &installed.problems {
+            let prefix = if fix { "fixed" } else { "warning" };
+            message.push_str(&format!("{prefix}: {problem}\n"));
+        }
+        if !fix && installed.fixable {
+            message.push_str("run `mdbook-vision install --fix` to fix these in book.toml\n");
         }
         print("", &message);
     });

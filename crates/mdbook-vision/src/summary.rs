@@ -1,0 +1,169 @@
+//! Adding an entry to SUMMARY.md the way its authors write it: after the last chapter of the
+//! same kind and its sub-chapters, at the same nesting, with the same list marker,
+//! indentation and link style (`./vision/...` or `vision/...`).
+
+use mdbook_vision_core::markdown::line_ending;
+use mdbook_vision_core::model::Kinds;
+
+/// A line of SUMMARY.md that links a chapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry<'s> {
+    /// Its position among the lines.
+    line: usize,
+    /// What comes before its link: indentation and list marker (`    * `).
+    lead: &'s str,
+    /// Its link target, as written (`./vision/status_quo/alan.md`).
+    target: &'s str,
+}
+
+impl Entry<'_> {
+    /// Its indentation.
+    fn indent(&self) -> &str {
+        &self.lead[..self.lead.len() - self.lead.trim_start().len()]
+    }
+
+    /// Its target as a path relative to `src`.
+    fn path(&self) -> &str {
+        self.target.trim_start_matches("./").trim_start_matches('/')
+    }
+}
+
+/// The chapter entries of `summary`.
+fn entries(summary: &str) -> Vec<Entry<'_>> {
+    summary
+        .split_inclusive('\n')
+        .enumerate()
+        .filter_map(|(line, text)| {
+            let open = text.find('[')?;
+            let lead = &text[..open];
+            let is_item = lead.trim().is_empty() || matches!(lead.trim(), "-" | "*" | "+");
+            let close = text[open..].find("](")? + open;
+            let end = text[close..].find(')')? + close;
+            let target = &text[close + 2..end];
+            (is_item && !target.is_empty()).then_some(Entry { line, lead, target })
+        })
+        .collect()
+}
+
+/// `summary` with an entry for the chapter `path` (relative to `src`) named `title` added
+/// after the last chapter of `kind` (and the chapters nested under it), else at the end of
+/// the list; and the added line.
+pub fn add_entry(summary: &str, kinds: &Kinds, kind: &str, title: &str, path: &str) -> (String, String) {
+    let le = line_ending(summary);
+    let lines: Vec<&str> = summary.split_inclusive('\n').collect();
+    let all = entries(summary);
+    let is_of_kind = |e: &Entry<'_>| {
+        let file = e.path();
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let index = name.eq_ignore_ascii_case("README.md") || name.eq_ignore_ascii_case("index.md");
+        !index && kinds.of_file(file).is_some_and(|k| kinds.name(k) == kind) && !name.starts_with("template")
+    };
+    // A chapter nested under one of the same kind is a part of that story, not a story.
+    let parent = |at: usize| all[..at].iter().rev().find(|p| p.indent().len() < all[at].indent().len());
+    let of_kind = (0..all.len())
+        .rev()
+        .find(|&at| is_of_kind(&all[at]) && !parent(at).is_some_and(&is_of_kind))
+        .map(|at| &all[at]);
+    let listed = all.iter().filter(|e| !e.lead.trim().is_empty()).collect::<Vec<_>>();
+    let (insert_at, lead, dot_slash) = match (of_kind, listed.last()) {
+        (Some(entry), _) => {
+            (after_children(&lines, entry), entry.lead.to_owned(), entry.target.starts_with("./"))
+        }
+        // No chapter of that kind yet: at the end of the numbered list, at its top level.
+        (None, Some(last)) => {
+            let top = listed.iter().find(|e| e.indent().is_empty()).unwrap_or(last);
+            (after_children(&lines, last), top.lead.to_owned(), last.target.starts_with("./"))
+        }
+        (None, None) => (lines.len(), "- ".to_owned(), false),
+    };
+    let target = if dot_slash { format!("./{path}") } else { path.to_owned() };
+    let added = format!("{lead}[{}]({target})", escape_name(title));
+    let mut out: String = lines[..insert_at].concat();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push_str(le);
+    }
+    out.push_str(&added);
+    out.push_str(le);
+    out.push_str(&lines[insert_at..].concat());
+    (out, added)
+}
+
+/// The position of the line after `entry` and the lines nested under it.
+fn after_children(lines: &[&str], entry: &Entry<'_>) -> usize {
+    let indent = entry.indent().len();
+    let nested_end = lines[entry.line + 1..]
+        .iter()
+        .position(|l| !l.trim().is_empty() && l.len() - l.trim_start().len() <= indent)
+        .map_or(lines.len(), |p| entry.line + 1 + p);
+    (entry.line + 1..nested_end)
+        .rev()
+        .find(|&i| !lines[i].trim().is_empty())
+        .map_or(entry.line + 1, |i| i + 1)
+}
+
+/// A chapter name as SUMMARY.md needs it: brackets would end the link text.
+fn escape_name(title: &str) -> String {
+    title.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]")
+}
+
+#[cfg(test)]
+mod tests {
+    use mdbook_vision_core::config::Settings;
+
+    use super::*;
+
+    fn kinds() -> Kinds {
+        Kinds::new(&Settings::default(), &mut Vec::new())
+    }
+
+    fn add(summary: &str, kind: &str, path: &str) -> (String, String) {
+        add_entry(summary, &kinds(), kind, "New", path)
+    }
+
+    #[test]
+    fn after_the_last_of_the_kind_and_its_children_in_the_file_s_style() {
+        let summary = "# Summary\r\n\r\n- [SQ](sq.md)\r\n    * [A](./status_quo/a.md)\r\n        - [A1](./status_quo/a/a1.md)\r\n    * [B](./status_quo/b.md)\r\n        - [B1](./status_quo/b/b1.md)\r\n- [Next](next.md)\r\n";
+        let (text, line) = add(summary, "status-quo", "status_quo/new.md");
+        assert_eq!(line, "    * [New](./status_quo/new.md)");
+        assert!(
+            text.contains("        - [B1](./status_quo/b/b1.md)\r\n    * [New](./status_quo/new.md)\r\n- [Next](next.md)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn two_space_indents_and_plain_links() {
+        let summary =
+            "- [Vision](vision.md)\n  - [A](vision/status_quo/a.md)\n  - [F](vision/shiny_future/f.md)\n";
+        let (text, line) = add(summary, "status-quo", "vision/status_quo/new.md");
+        assert_eq!(line, "  - [New](vision/status_quo/new.md)");
+        assert_eq!(
+            text,
+            "- [Vision](vision.md)\n  - [A](vision/status_quo/a.md)\n  - [New](vision/status_quo/new.md)\n  - [F](vision/shiny_future/f.md)\n"
+        );
+    }
+
+    #[test]
+    fn a_first_page_of_its_kind_goes_at_the_end_of_the_list() {
+        let (text, _) = add(
+            "- [A](a.md)\n    - [B](b.md)\n\n---\n\n[Thanks](t.md)\n",
+            "design-doc",
+            "design_docs/new.md",
+        );
+        assert_eq!(
+            text,
+            "- [A](a.md)\n    - [B](b.md)\n- [New](design_docs/new.md)\n\n---\n\n[Thanks](t.md)\n"
+        );
+        let (text, _) = add("# Summary\n\n* [A](./a.md)", "design-doc", "design_docs/new.md");
+        assert_eq!(text, "# Summary\n\n* [A](./a.md)\n* [New](./design_docs/new.md)\n");
+    }
+
+    #[test]
+    fn templates_and_index_pages_are_not_where_pages_go() {
+        let summary = "- [SQ](status_quo/README.md)\n  - [A](status_quo/a.md)\n  - [Template](status_quo/template.md)\n";
+        let (_, line) = add(summary, "status-quo", "status_quo/new.md");
+        assert_eq!(line, "  - [New](status_quo/new.md)");
+        let (text, _) = add(summary, "status-quo", "status_quo/new.md");
+        assert!(text.contains("[A](status_quo/a.md)\n  - [New]"), "{text}");
+    }
+}
