@@ -6,11 +6,13 @@
 //! - [`spec`] runs spec-like golden files (`tests/spec/*.md`): input chapters, expected
 //!   chapters, expected diagnostics;
 //! - [`mdbook`] runs real mdBook CLIs (0.4 and 0.5) over real books with the suite's binaries;
-//! - [`html`] checks the rendered output: links resolve to pages and anchors that exist.
+//! - [`html`] checks the rendered output: links resolve to pages and anchors that exist;
+//! - [`properties`] checks what every run keeps whatever its input (for proptest and fuzzing).
 
 pub mod generator;
 pub mod html;
 pub mod mdbook;
+pub mod properties;
 pub mod request;
 pub mod spec;
 

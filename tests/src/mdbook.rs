@@ -1,8 +1,9 @@
 //! Real mdBook builds of real books, with the suite's binaries on `PATH`.
 
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// The pinned mdBook CLI of `version`, as `tests/install-mdbook` installs it.
 ///
@@ -35,6 +36,36 @@ pub fn suite_bin_dir() -> PathBuf {
 /// The path of one of the suite's binaries.
 pub fn suite_bin(name: &str) -> PathBuf {
     suite_bin_dir().join(name)
+}
+
+/// A preprocessor binary run as mdBook runs it: the request on stdin.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// The book, as JSON.
+    pub stdout: Vec<u8>,
+    /// The diagnostics.
+    pub stderr: String,
+}
+
+/// Runs the suite's binary `name` with `input` on stdin, outside GitHub Actions unless `env`
+/// sets `GITHUB_ACTIONS`, with `env` added to its environment.
+pub fn run_preprocessor(name: &str, input: &[u8], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(suite_bin(name));
+    command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command.env_remove("GITHUB_ACTIONS").env_remove("SOURCE_DATE_EPOCH").envs(env.iter().copied());
+    let mut child = command.spawn().unwrap_or_else(|e| panic!("running {name}: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        // A binary that fails early may close stdin before reading it all.
+        let _ = stdin.write_all(input);
+    }
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("running {name}: {e}"));
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: output.stdout,
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
 }
 
 /// The result of `mdbook build` on a copy of a book.

@@ -201,7 +201,13 @@ pub fn run_case(case: &Case, version: &str, preprocessor: &Preprocessor<'_>) -> 
         }
         None => Value::Object(Default::default()),
     };
-    let input = request::request(version, &case.items(&case.inputs), config.clone());
+    let mut input = request::request(version, &case.items(&case.inputs), config.clone());
+    // book.toml on disk too, where findings about settings are placed at their line.
+    let root = tempfile::tempdir().expect("a temporary book root");
+    if let Some(text) = &case.book_toml {
+        fs::write(root.path().join("book.toml"), text).expect("writing book.toml");
+        input[0]["root"] = Value::from(root.path().to_string_lossy().into_owned());
+    }
     let environment = Environment { now: case.epoch, ..Environment::default() };
     let outcome = preprocess(preprocessor, input.to_string().as_bytes(), &environment);
     let stderr = outcome.stderr.trim().to_owned();
@@ -211,7 +217,8 @@ pub fn run_case(case: &Case, version: &str, preprocessor: &Preprocessor<'_>) -> 
     let book: Value = serde_json::from_slice(&outcome.stdout).unwrap_or_else(|e| panic!("bad JSON out: {e}"));
     let outputs = changed(&case.inputs, &chapter_contents(&book));
 
-    let again = request::request(version, &case.items(&chapter_contents(&book)), config);
+    let mut again = request::request(version, &case.items(&chapter_contents(&book)), config);
+    again[0]["root"] = input[0]["root"].clone();
     let second = preprocess(preprocessor, again.to_string().as_bytes(), &environment);
     let second_book: Value = serde_json::from_slice(&second.stdout)
         .unwrap_or_else(|_| panic!("case `{}`: the second run failed:\n{}", case.name, second.stderr));

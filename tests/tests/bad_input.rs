@@ -3,36 +3,14 @@
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
-
 use mdbook_vision_tests::fixture;
-use mdbook_vision_tests::mdbook::{build, suite_bin};
+use mdbook_vision_tests::mdbook::{Run, build, run_preprocessor};
 use mdbook_vision_tests::request::{VERSIONS, chapter, request};
 use serde_json::{Value, json};
 
-struct Run {
-    code: i32,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
 fn run_binary(input: &[u8], github: bool) -> Run {
-    let mut command = Command::new(suite_bin("mdbook-vision-stories"));
-    command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    if github {
-        command.env("GITHUB_ACTIONS", "true");
-    } else {
-        command.env_remove("GITHUB_ACTIONS");
-    }
-    let mut child = command.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let output = child.wait_with_output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: output.stdout,
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    let env: &[(&str, &str)] = if github { &[("GITHUB_ACTIONS", "true")] } else { &[] };
+    run_preprocessor("mdbook-vision-stories", input, env)
 }
 
 fn story_book(version: &str, block: &str, config: Value) -> Vec<u8> {

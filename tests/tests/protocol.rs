@@ -46,6 +46,23 @@ fn each_dialect_comes_back_in_its_own_dialect_with_unknown_fields_intact() {
     }
 }
 
+/// Numbers in fields the suite does not know are written back as mdBook sent them: integers
+/// beyond 64 bits are not rounded through a float, and `1.50` stays `1.50`.
+#[test]
+fn numbers_in_unknown_fields_come_back_exactly_as_written() {
+    const NUMBERS: &str =
+        r#"{"big":123456789012345678901234567890,"neg":-98765432109876543210,"float":1.50}"#;
+    for version in VERSIONS {
+        let text = captured_request(version).to_string();
+        let text =
+            text.replacen(r#""future_book_field":"kept""#, &format!(r#""future_book_field":{NUMBERS}"#), 1);
+        let outcome = run(text.as_bytes());
+        assert_eq!(outcome.exit_code, 0, "{version}: {}", outcome.stderr);
+        let stdout = String::from_utf8(outcome.stdout).unwrap();
+        assert!(stdout.contains(NUMBERS), "{version}: numbers changed in\n{stdout}");
+    }
+}
+
 #[test]
 fn edited_chapters_keep_their_other_fields() {
     for version in VERSIONS {
@@ -131,5 +148,5 @@ fn supports_answers_yes_for_every_renderer() {
     }
     let outcome = run_cli(&STORIES, &["bogus".to_owned()], b"", &Environment::default());
     assert_eq!(outcome.exit_code, 2);
-    assert!(outcome.stderr.contains("usage: mdbook-vision-stories [supports RENDERER]"));
+    assert!(outcome.stderr.contains("usage: mdbook-vision-stories [supports RENDERER | --help | --version]"));
 }

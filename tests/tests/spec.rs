@@ -1,11 +1,12 @@
-//! The golden cases of every feature, `tests/spec/*.md`: one test per case and mdBook dialect,
+//! The golden cases of every feature, `tests/spec/*.md`, and of the combined pass
+//! (`tests/spec/vision.md`): one test per case and mdBook dialect,
 //! named `FEATURE::CASE::mdbook-VERSION` so that one can be run alone
 //! (`cargo test -p mdbook-vision-tests --test spec -- stories::`). `BLESS=1` rewrites the
 //! expected parts of every file from the results.
 
 use std::process::ExitCode;
 
-use mdbook_vision::FEATURES;
+use mdbook_vision::{COMBINED, FEATURES};
 use mdbook_vision_core::run::Preprocessor;
 use mdbook_vision_tests::spec::trials;
 
@@ -22,5 +23,7 @@ fn main() -> ExitCode {
         };
         all.extend(trials(stem, path, preprocessor));
     }
+    let combined = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/vision.md");
+    all.extend(trials("vision", combined, COMBINED));
     libtest_mimic::run(&arguments, all).exit_code()
 }

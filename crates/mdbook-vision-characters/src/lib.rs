@@ -85,15 +85,26 @@ impl CharacterLinks<'_> {
         // What is linked already, start to end: links never overlap, so the one that starts
         // last before a mention's end is the only one it can overlap.
         let mut linked: BTreeMap<usize, usize> = links.iter().map(|l| (l.range.start, l.range.end)).collect();
+        let repaired_ends: HashSet<usize> =
+            links.iter().filter(|l| l.broken.is_some()).map(|l| l.range.end).collect();
         for &id in &self.by_length {
             let character = book.character_at(id);
+            // A link to the character's page counts for every name of that page (`Alan`, `Al`),
+            // so that a second run links nothing more.
+            let same_page = |other: CharacterId| {
+                let other = book.character_at(other);
+                other.page == character.page && other.anchor == character.anchor
+            };
             let mut seen_scopes: HashSet<Option<usize>> =
-                links.iter().filter(|l| l.character == id).map(|l| scope_of(l.range.start)).collect();
+                links.iter().filter(|l| same_page(l.character)).map(|l| scope_of(l.range.start)).collect();
             for mention in mentions.iter().filter(|m| m.character == id) {
                 let mention = mention.range.clone();
                 let overlaps =
                     linked.range(..mention.end).next_back().is_some_and(|(_, &end)| end > mention.start);
-                if overlaps || on_own_page(book, page, character, mention.start) {
+                if overlaps
+                    || !linkable(book.page(page).doc.text, &mention, &repaired_ends)
+                    || on_own_page(book, page, character, mention.start)
+                {
                     continue;
                 }
                 if book.settings.link == LinkMentions::First && !seen_scopes.insert(scope_of(mention.start)) {
@@ -106,6 +117,18 @@ impl CharacterLinks<'_> {
                 linked.insert(mention.start, mention.end);
             }
         }
+    }
+}
+
+/// Whether the mention at `range` of `text` can become a link without changing what is around
+/// it: after `!` it would become an image, after `\` an escaped bracket, and after `]` the
+/// label of a reference link (`[text][Alan]`), which a second run would read as broken; unless
+/// that `]` ends a link being repaired (in `repaired_ends`), which then ends in `)`.
+fn linkable(text: &str, range: &Range<usize>, repaired_ends: &HashSet<usize>) -> bool {
+    match text[..range.start].chars().next_back() {
+        Some('!' | '\\') => false,
+        Some(']') => repaired_ends.contains(&range.start),
+        _ => true,
     }
 }
 

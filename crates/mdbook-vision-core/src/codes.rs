@@ -59,8 +59,13 @@ codes! {
     UNKNOWN_FILTER = "unknown-filter", Error, "a `{{#stories}}` filter that does not exist";
     UNKNOWN_FILTER_VALUE = "unknown-filter-value", Error, "a `{{#stories}}` filter value naming a character or kind the book does not have";
     UNKNOWN_TOPIC = "unknown-topic", Warning, "a `{{#stories topic=...}}` value that no story has";
+    MISPLACED_DIRECTIVE = "misplaced-directive", Warning, "a directive where its output cannot stand (a list in a table cell, a link in a link, a table in a paragraph): left as written";
     STORIES_EMPTY = "stories-empty", Note, "a `{{#stories}}` list that matches no story";
     BOOK_LOAD = "book-load", Error, "`check` or `new` cannot load the book";
+    MDBOOK_CONFIG = "mdbook-config", Warning, "a key of book.toml that mdBook 0.5 rejects (mdBook 0.4 accepts it)";
+    MISSING_CHAPTER = "missing-chapter", Error, "a SUMMARY.md entry whose file does not exist";
+    BROKEN_INCLUDE = "broken-include", Error, "an `{{#include}}` (or another mdBook link directive) that mdBook cannot expand; reported by `check`";
+    BAD_ENVIRONMENT = "bad-environment", Warning, "an environment variable the suite reads (`SOURCE_DATE_EPOCH`) holding a value it cannot use";
 }
 
 /// The code named `name`.

@@ -47,6 +47,9 @@ pub struct Location {
     pub path: String,
     /// The position, when the finding points into the file's text.
     pub span: Option<SourceSpan>,
+    /// For a finding about a setting, its key path in the suite's tables (`kinds.status-quo[0]`),
+    /// from which [`crate::config::place_settings`] finds the line in book.toml.
+    pub setting: Option<String>,
 }
 
 /// A position in a source file, with the line it is on so it can be shown.
@@ -65,31 +68,96 @@ pub struct SourceSpan {
 impl Location {
     /// A location naming a file only (for example `book.toml`, which preprocessors never read).
     pub fn file(path: impl Into<String>) -> Self {
-        Location { path: path.into(), span: None }
+        Location { path: path.into(), span: None, setting: None }
     }
 
-    /// The location of the byte range `range` of `text`, a file shown as `path`.
+    /// The location of a setting, by its key path (`link`, `kinds.status-quo[0]`): book.toml,
+    /// at the line where the key is written once [`crate::config::place_settings`] has read it.
+    pub fn setting(path: impl Into<String>) -> Self {
+        Location { path: "book.toml".to_owned(), span: None, setting: Some(path.into()) }
+    }
+
+    /// The location of the byte range `range` of `text`, a file shown as `path`. (For many
+    /// locations in one text, [`LineIndex`] finds each line without reading the text again.)
     pub fn in_text(path: impl Into<String>, text: &str, range: Range<usize>) -> Self {
+        LineIndex::new(text).location(path, text, range)
+    }
+}
+
+/// Where the lines of a text start: a line ends at `\n`, `\r\n` or a lone `\r`, as in
+/// CommonMark.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+/// The longest source line a diagnostic shows whole; a longer one is shown as an excerpt
+/// around the span, as rustc does.
+const LONGEST_LINE: usize = 160;
+
+impl LineIndex {
+    /// The index of `text`.
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (at, &byte) in bytes.iter().enumerate() {
+            let breaks = byte == b'\n' || (byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
+            if breaks {
+                starts.push(at + 1);
+            }
+        }
+        LineIndex { starts }
+    }
+
+    /// The location of the byte range `range` of `text` (the text this index was made of), a
+    /// file shown as `path`.
+    pub fn location(&self, path: impl Into<String>, text: &str, range: Range<usize>) -> Location {
         let start = floor_char_boundary(text, range.start.min(text.len()));
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let source_line = text[line_start..line_end].trim_end_matches('\r');
+        let line_index = self.starts.partition_point(|&s| s <= start).saturating_sub(1);
+        let line_start = self.starts[line_index];
+        let line_end = self.starts.get(line_index + 1).copied().unwrap_or(text.len());
+        let source_line = text[line_start..line_end].trim_end_matches(['\n', '\r']);
         // A range that starts on the line ending is shown at the end of the line.
         let line_last = line_start + source_line.len();
         let start = start.min(line_last);
         let end = floor_char_boundary(text, range.end.max(start).min(line_last));
-        let line = text[..line_start].matches('\n').count() + 1;
         let column = text[line_start..start].chars().count() + 1;
+        let (excerpt, highlight) = excerpt(source_line, (start - line_start)..(end - line_start));
         Location {
             path: path.into(),
-            span: Some(SourceSpan {
-                line,
-                column,
-                source_line: source_line.to_owned(),
-                highlight: (start - line_start)..(end - line_start),
-            }),
+            span: Some(SourceSpan { line: line_index + 1, column, source_line: excerpt, highlight }),
+            setting: None,
         }
     }
+}
+
+/// The part of `line` to show for `highlight` (its bytes), with control characters made
+/// visible, and the highlight's place in it: the whole line when it is short, else a window
+/// around the highlight between `…`.
+fn excerpt(line: &str, highlight: Range<usize>) -> (String, Range<usize>) {
+    let visible = |text: &str| -> String {
+        text.chars().map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c }).collect()
+    };
+    if line.len() <= LONGEST_LINE {
+        let before = visible(&line[..highlight.start]);
+        let marked = visible(&line[highlight.clone()]);
+        return (
+            format!("{before}{marked}{}", visible(&line[highlight.end..])),
+            before.len()..before.len() + marked.len(),
+        );
+    }
+    let margin = LONGEST_LINE / 3;
+    let from = floor_char_boundary(line, highlight.start.saturating_sub(margin));
+    let marked_end = floor_char_boundary(line, highlight.end.min(highlight.start + margin));
+    let to = floor_char_boundary(line, (marked_end + margin).min(line.len()));
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < line.len() { "…" } else { "" };
+    let before = format!("{lead}{}", visible(&line[from..highlight.start]));
+    let marked = visible(&line[highlight.start..marked_end]);
+    (
+        format!("{before}{marked}{}{tail}", visible(&line[marked_end..to])),
+        before.len()..before.len() + marked.len(),
+    )
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -193,11 +261,14 @@ impl Diagnostic {
         })
     }
 
-    /// The GitHub Actions workflow command that shows this finding on a pull request.
-    pub fn github_annotation(&self) -> String {
+    /// The GitHub Actions workflow command that shows this finding on a pull request; its
+    /// file is the finding's path with `prefix` (the book's folder in the repository, see
+    /// [`annotation_prefix`]) before it.
+    pub fn github_annotation(&self, prefix: &str) -> String {
         let mut properties = Vec::new();
         if let Some(location) = &self.location {
-            properties.push(format!("file={}", escape_github_property(&location.path)));
+            properties
+                .push(format!("file={}", escape_github_property(&format!("{prefix}{}", location.path))));
             if let Some(span) = &location.span {
                 properties.push(format!("line={}", span.line));
                 properties.push(format!("col={}", span.column));
@@ -279,25 +350,58 @@ impl Diagnostics {
         self.count(Level::Error) > 0 || (warnings == Severity::Deny && self.count(Level::Warning) > 0)
     }
 
-    /// Renders every finding, then the summary line, then (when `github` is set) one workflow
-    /// annotation per finding (notes as notices). `tool` names the program in the summary line.
-    pub fn render(&self, tool: &str, github: bool) -> String {
+    /// Renders every finding, then the summary line, then (when `github` gives the book's
+    /// folder in the repository) one workflow annotation per finding (notes as notices). `tool`
+    /// names the program in the summary line.
+    pub fn render(&self, tool: &str, github: Option<&str>) -> String {
         let mut out = String::new();
-        for diagnostic in &self.items {
+        let shown = self.shown();
+        for (diagnostic, _) in shown.iter().filter(|(_, show)| *show) {
             out.push_str(&diagnostic.render());
             out.push_str("\n\n");
+        }
+        for (code, path, more) in self.left_out(&shown) {
+            let _ = writeln!(out, "… and {more} more `{code}` findings in {path}\n");
         }
         if let Some(summary) = self.summary(tool) {
             out.push_str(&summary);
             out.push('\n');
         }
-        if github {
-            for diagnostic in &self.items {
-                out.push_str(&diagnostic.github_annotation());
+        if let Some(prefix) = github {
+            for (diagnostic, _) in shown.iter().filter(|(_, show)| *show) {
+                out.push_str(&diagnostic.github_annotation(prefix));
                 out.push('\n');
             }
         }
         out
+    }
+
+    /// Every finding, and whether it is shown: past [`SHOWN_ALIKE`] findings of one code in
+    /// one file, the rest are only counted.
+    fn shown(&self) -> Vec<(&Diagnostic, bool)> {
+        let mut seen: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
+        self.items
+            .iter()
+            .map(|d| {
+                let path = d.location.as_ref().map_or("", |l| l.path.as_str());
+                let count = seen.entry((d.code, path)).or_default();
+                *count += 1;
+                (d, *count <= SHOWN_ALIKE)
+            })
+            .collect()
+    }
+
+    /// For each code and file with findings not shown, how many.
+    fn left_out<'d>(&self, shown: &[(&'d Diagnostic, bool)]) -> Vec<(&'d str, &'d str, usize)> {
+        let mut left: Vec<(&str, &str, usize)> = Vec::new();
+        for (diagnostic, _) in shown.iter().filter(|(_, show)| !*show) {
+            let path = diagnostic.location.as_ref().map_or("", |l| l.path.as_str());
+            match left.iter_mut().find(|(code, p, _)| *code == diagnostic.code && *p == path) {
+                Some((_, _, count)) => *count += 1,
+                None => left.push((diagnostic.code, path, 1)),
+            }
+        }
+        left
     }
 
     /// `tool: 1 error, 2 warnings, 1 note`, or nothing when there are no findings.
@@ -322,6 +426,25 @@ impl Diagnostics {
 impl Extend<Diagnostic> for Diagnostics {
     fn extend<T: IntoIterator<Item = Diagnostic>>(&mut self, iter: T) {
         self.items.extend(iter);
+    }
+}
+
+/// How many findings of one code in one file are shown; the others are counted.
+pub const SHOWN_ALIKE: usize = 50;
+
+/// The folder of the book at `root` within the repository at `workspace` (GitHub's
+/// `GITHUB_WORKSPACE`), as a prefix for the paths of annotations (`docs/`), which GitHub reads
+/// from the repository's root; empty when the book is the repository, or is not in it.
+pub fn annotation_prefix(root: &std::path::Path, workspace: Option<&std::path::Path>) -> String {
+    let Some(workspace) = workspace else { return String::new() };
+    let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    match canonical(root).strip_prefix(canonical(workspace)) {
+        Ok(inside) if !inside.as_os_str().is_empty() => {
+            let parts: Vec<String> =
+                inside.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            format!("{}/", parts.join("/"))
+        }
+        _ => String::new(),
     }
 }
 
@@ -394,9 +517,20 @@ mod tests {
             0..1,
         ));
         assert_eq!(
-            diagnostic.github_annotation(),
+            diagnostic.github_annotation(""),
             "::warning file=src/a%2Cb.md,line=1,col=1,title=faq-missing::50%25 done%0Areally"
         );
+    }
+
+    #[test]
+    fn annotations_name_files_from_the_repository_s_root() {
+        let workspace = std::env::temp_dir();
+        let book = workspace.join("docs");
+        assert_eq!(annotation_prefix(&book, Some(&workspace)), "docs/");
+        assert_eq!(annotation_prefix(&workspace, Some(&workspace)), "");
+        assert_eq!(annotation_prefix(&book, None), "");
+        let diagnostic = Diagnostic::new(codes::FAQ_MISSING, "x").at(Location::file("src/a.md"));
+        assert!(diagnostic.github_annotation("docs/").contains("file=docs/src/a.md,"));
     }
 
     #[test]

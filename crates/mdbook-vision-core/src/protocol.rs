@@ -97,6 +97,19 @@ impl Request {
         Ok(request)
     }
 
+    /// The book's root folder, as mdBook gives it in the context of `input` (a request), even
+    /// when the rest of the request is bad; empty when it has none.
+    pub fn root_of(input: &[u8]) -> String {
+        #[derive(serde::Deserialize)]
+        struct Context {
+            #[serde(default)]
+            root: String,
+        }
+        serde_json::from_slice::<(Context, serde::de::IgnoredAny)>(input)
+            .map(|(context, _)| context.root)
+            .unwrap_or_default()
+    }
+
     /// The dialect the book was sent in, and will be answered in.
     pub fn dialect(&self) -> Dialect {
         self.dialect
@@ -186,13 +199,22 @@ impl Request {
 }
 
 /// The warning for an mdBook version outside [`SUPPORTED_MDBOOK`], if it is.
+///
+/// Pre-releases count as their release series (`0.5.0-alpha.1` is an mdBook 0.5), which a
+/// plain semver requirement would refuse.
 pub fn check_version(version: &str) -> Option<Diagnostic> {
     let supported = semver::VersionReq::parse(SUPPORTED_MDBOOK).ok()?;
-    let ok = semver::Version::parse(version).is_ok_and(|v| supported.matches(&v));
+    let ok = semver::Version::parse(version.trim())
+        .is_ok_and(|v| supported.matches(&semver::Version::new(v.major, v.minor, v.patch)));
     (!ok).then(|| {
+        let running = if version.trim().is_empty() {
+            "by an mdBook that did not say its version (`mdbook_version` is empty)".to_owned()
+        } else {
+            format!("by mdBook {}", abbreviate(version))
+        };
         Diagnostic::new(
             codes::UNSUPPORTED_MDBOOK,
-            format!("mdbook-vision supports mdBook 0.4 and 0.5, but is being run by mdBook {version}"),
+            format!("mdbook-vision supports mdBook 0.4 and 0.5, but is being run {running}"),
         )
         .with_help("install mdBook 0.5 (`cargo install mdbook --version 0.5.4 --locked`)")
     })
@@ -275,20 +297,19 @@ mod tests {
 
     #[test]
     fn versions_inside_the_range_are_silent() {
-        for version in ["0.4.0", "0.4.52", "0.5.0", "0.5.4", "0.5.0-alpha.1"] {
-            let warning = check_version(version);
-            assert!(warning.is_none() || version.contains('-'), "{version}");
+        for version in ["0.4.0", "0.4.52", "0.5.0", "0.5.4", "0.5.0-alpha.1", "0.5.0-beta.2"] {
+            assert!(check_version(version).is_none(), "{version}");
         }
-        assert!(check_version("0.4.52").is_none());
-        assert!(check_version("0.5.4").is_none());
     }
 
     #[test]
     fn versions_outside_the_range_warn_once() {
-        for version in ["0.3.7", "0.6.0", "1.0.0", "not-a-version"] {
+        for version in ["0.3.7", "0.6.0", "0.6.0-alpha.1", "1.0.0", "not-a-version"] {
             let warning = check_version(version).unwrap();
             assert_eq!(warning.code, "unsupported-mdbook");
-            assert!(warning.message.contains(version));
+            assert!(warning.message.ends_with(&format!("by mdBook {version}")), "{warning:?}");
         }
+        let empty = check_version("").unwrap();
+        assert!(empty.message.ends_with("(`mdbook_version` is empty)"), "{empty:?}");
     }
 }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::codes;
 use crate::config::{self, OnError};
-use crate::diagnostics::{Diagnostic, Diagnostics, Level, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Level, Severity, annotation_prefix};
 use crate::feature::{Feature, PageEditor};
 use crate::model::{Needs, VisionBook};
 use crate::protocol::Request;
@@ -42,30 +42,61 @@ impl<'f> Preprocessor<'f> {
 /// What a run reads from the process environment.
 #[derive(Debug, Clone, Default)]
 pub struct Environment {
-    /// `GITHUB_ACTIONS=true`: also print findings as workflow annotations.
+    /// `GITHUB_ACTIONS=true`: also print findings as workflow annotations; unless
+    /// `MDBOOK_VISION_CHECKED=true`, which `mdbook-vision check --format github` sets for the
+    /// rest of the job, so that each finding is annotated once.
     pub github_actions: bool,
     /// The time of the build, in seconds since the Unix epoch: `SOURCE_DATE_EPOCH` when set,
     /// so builds are reproducible, else the clock.
     pub now: u64,
+    /// `SOURCE_DATE_EPOCH` when it is set but not a number of seconds (then `now` is the
+    /// clock's, and a warning says so).
+    pub invalid_epoch: Option<String>,
     /// Whether the process exits right after the run (a preprocessor binary), so that what the
     /// run built need not be freed.
     pub exits_after: bool,
+    /// The repository's folder, under GitHub Actions (`GITHUB_WORKSPACE`): annotations name
+    /// files from its root.
+    pub workspace: Option<std::path::PathBuf>,
+}
+
+impl Environment {
+    /// The annotations to print for a book at `root`: `None` outside GitHub Actions, else the
+    /// book's folder in the repository, before the paths of annotations.
+    pub fn annotations(&self, root: &str) -> Option<String> {
+        self.github_actions.then(|| annotation_prefix(std::path::Path::new(root), self.workspace.as_deref()))
+    }
 }
 
 impl Environment {
     /// The environment of this process.
     pub fn from_process() -> Self {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+        let parsed = epoch.as_deref().and_then(|v| v.trim().parse().ok());
         Environment {
-            github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
-            now: std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse().ok()).unwrap_or_else(
-                || {
-                    std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_secs())
-                },
-            ),
+            github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+                && !std::env::var("MDBOOK_VISION_CHECKED").is_ok_and(|v| v == "true"),
+            now: parsed.unwrap_or_else(|| {
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+            }),
+            invalid_epoch: epoch.filter(|_| parsed.is_none()),
             exits_after: false,
+            workspace: std::env::var_os("GITHUB_WORKSPACE").map(std::path::PathBuf::from),
         }
+    }
+
+    /// The warning for a `SOURCE_DATE_EPOCH` that is not a number of seconds, if it is set so.
+    fn epoch_warning(&self) -> Option<Diagnostic> {
+        let value = self.invalid_epoch.as_ref()?;
+        Some(
+            Diagnostic::new(
+                codes::BAD_ENVIRONMENT,
+                format!(
+                    "`SOURCE_DATE_EPOCH` is `{value}`, not a number of seconds: the clock is used instead"
+                ),
+            )
+            .with_help("set it to seconds since 1970-01-01 UTC (`date +%s`), or unset it"),
+        )
     }
 }
 
@@ -98,19 +129,28 @@ pub fn run_cli(preprocessor: &Preprocessor<'_>, args: &[String], stdin: &[u8], e
         [supports, _renderer] if supports == "supports" => {
             Outcome { stdout: Vec::new(), stderr: String::new(), exit_code: 0 }
         }
-        _ => Outcome {
-            stdout: Vec::new(),
-            stderr: format!(
-                "usage: {} [supports RENDERER]\n\nAn mdBook preprocessor: mdBook runs it with the book as JSON on stdin.\n",
-                preprocessor.name
-            ),
-            exit_code: 2,
+        [flag] if flag == "--help" || flag == "-h" => {
+            Outcome { stdout: usage(preprocessor).into_bytes(), stderr: String::new(), exit_code: 0 }
+        }
+        [flag] if flag == "--version" || flag == "-V" => Outcome {
+            stdout: format!("{} {}\n", preprocessor.name, env!("CARGO_PKG_VERSION")).into_bytes(),
+            stderr: String::new(),
+            exit_code: 0,
         },
+        _ => Outcome { stdout: Vec::new(), stderr: usage(preprocessor), exit_code: 2 },
     }
+}
+
+fn usage(preprocessor: &Preprocessor<'_>) -> String {
+    format!(
+        "usage: {} [supports RENDERER | --help | --version]\n\nAn mdBook preprocessor: mdBook runs it with the book as JSON on stdin.\n",
+        preprocessor.name
+    )
 }
 
 /// Preprocesses the `[context, book]` request in `input`.
 pub fn preprocess(preprocessor: &Preprocessor<'_>, input: &[u8], env: &Environment) -> Outcome {
+    let root = Request::root_of(input);
     let (request, mut diagnostics) = analyze(preprocessor, input, env);
     let stdout = request.map(|request| {
         let mut json = Vec::new();
@@ -128,7 +168,7 @@ pub fn preprocess(preprocessor: &Preprocessor<'_>, input: &[u8], env: &Environme
     Outcome {
         exit_code: i32::from(stdout.is_none()),
         stdout: stdout.unwrap_or_default(),
-        stderr: diagnostics.render(preprocessor.name, env.github_actions),
+        stderr: diagnostics.render(preprocessor.name, env.annotations(&root).as_deref()),
     }
 }
 
@@ -143,11 +183,17 @@ pub fn analyze(
     let result = Request::parse(input, &mut findings)
         .map_err(Failure::BadInput)
         .and_then(|request| process(preprocessor, request, env, &mut findings));
-    conclude(result, findings)
+    conclude(result, findings, &Request::root_of(input))
 }
 
-/// The request to answer with, if the run succeeded, and the findings in order.
-fn conclude(result: Result<Request, Failure>, findings: Vec<Diagnostic>) -> (Option<Request>, Diagnostics) {
+/// The request to answer with, if the run succeeded, and the findings in order, those about
+/// settings placed at their line of the book.toml in `root`.
+fn conclude(
+    result: Result<Request, Failure>,
+    mut findings: Vec<Diagnostic>,
+    root: &str,
+) -> (Option<Request>, Diagnostics) {
+    config::place_settings(std::path::Path::new(root), &mut findings);
     let mut diagnostics = Diagnostics::new();
     diagnostics.extend(findings);
     match result {
@@ -175,6 +221,7 @@ fn process(
     env: &Environment,
     findings: &mut Vec<Diagnostic>,
 ) -> Result<Request, Failure> {
+    findings.extend(env.epoch_warning());
     let settings = config::read(request.config(), findings);
     let on_error = settings.on_error;
     settle(findings, on_error);
@@ -302,6 +349,9 @@ fn run_binary(preprocessor: &Preprocessor<'_>, args: &[String]) -> i32 {
     if !args.is_empty() {
         let outcome = run_cli(preprocessor, args, &[], &Environment::from_process());
         let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+        if std::io::stdout().write_all(&outcome.stdout).and_then(|()| std::io::stdout().flush()).is_err() {
+            return 1;
+        }
         return outcome.exit_code;
     }
     let env = Environment { exits_after: true, ..Environment::from_process() };
@@ -312,10 +362,13 @@ fn run_binary(preprocessor: &Preprocessor<'_>, args: &[String]) -> i32 {
     }
     let mut findings = Vec::new();
     let request = Request::parse(&input, &mut findings).map_err(Failure::BadInput);
+    let root = Request::root_of(&input);
     drop(input);
     let result = request.and_then(|request| process(preprocessor, request, &env, &mut findings));
-    let (request, diagnostics) = conclude(result, findings);
-    let _ = std::io::stderr().write_all(diagnostics.render(preprocessor.name, env.github_actions).as_bytes());
+    let (request, diagnostics) = conclude(result, findings, &root);
+    let annotations = env.annotations(&root);
+    let _ =
+        std::io::stderr().write_all(diagnostics.render(preprocessor.name, annotations.as_deref()).as_bytes());
     let Some(request) = request else { return 1 };
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let written = request.write_book(&mut stdout).and_then(|()| Ok(stdout.flush()?));

@@ -141,7 +141,7 @@ fn report_missing_faq(
     let Some((page_id, section)) = subject.places.first() else { return };
     let page = book.page(*page_id);
     let doc = &page.doc;
-    let at = doc.headings.iter().find(|h| h.range.start >= section.start).map_or(0..0, |h| h.range.clone());
+    let at = doc.first_heading_from(section.start).map_or(0..0, |h| h.range.clone());
     diagnostics.push(
         Diagnostic::new(
             codes::FAQ_MISSING,

@@ -60,7 +60,7 @@ pub fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection>
         match node.kind {
             NodeKind::Start(Element::Heading(level)) => {
                 let range = node.range();
-                let heading = doc.headings.iter().find(|h| h.range.start == range.start)?;
+                let heading = doc.heading_at(range.start)?;
                 if !heading.title.to_lowercase().contains(FAQ_TITLE) {
                     continue;
                 }

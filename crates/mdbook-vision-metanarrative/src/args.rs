@@ -22,11 +22,12 @@ impl StoryArgs {
             [target] => (target, None),
             [target, text] => (target, Some(text.clone())),
             _ => {
-                return Err(Diagnostic::new(
-                    codes::BAD_DIRECTIVE,
-                    format!("`{{{{#story {args}}}}}` is not a story link"),
-                )
-                .with_help(
+                let problem = if words.is_empty() {
+                    "`{{#story}}` names no story".to_owned()
+                } else {
+                    format!("`{{{{#story {}}}}}` is not a story link", args.trim())
+                };
+                return Err(Diagnostic::new(codes::BAD_DIRECTIVE, problem).with_help(
                     "write `{{#story ID}}`, `{{#story ID#anchor}}` or `{{#story ID \"link text\"}}`",
                 ));
             }

@@ -168,7 +168,7 @@ pub fn check(entries: &[LegendEntry], diagnostics: &mut Vec<Diagnostic>) {
     }
     diagnostics.extend(problems.into_iter().map(|problem| {
         Diagnostic::new(codes::BAD_SETTING, problem)
-            .at(Location::file("book.toml"))
+            .at(Location::setting("legend"))
             .with_help("each status of `legend` needs its own `key`, `emoji` and `label`")
     }));
 }

@@ -24,7 +24,7 @@ use mdbook_vision_core::config::{LegendEntry, Settings};
 use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::{escape_attribute, escape_text};
-use mdbook_vision_core::markdown::Document;
+use mdbook_vision_core::markdown::{Document, Output};
 use mdbook_vision_core::model::{Kind, Needs, Page, PageId, VisionBook};
 use mdbook_vision_core::splice::Edits;
 
@@ -107,7 +107,7 @@ struct RoadmapEditor<'b> {
 impl PageEditor for RoadmapEditor<'_> {
     fn edit_page(&self, page: PageId, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
         let page = self.book.page(page);
-        expand_legend_directives(&page.doc, &self.legend, edits);
+        expand_legend_directives(page, &self.legend, edits, diagnostics);
         if page.kind != Some(Kind::ROADMAP) {
             return;
         }
@@ -134,8 +134,18 @@ impl RoadmapEditor<'_> {
 
 /// Replaces each `{{#roadmap-legend}}` with the legend table. An escaped
 /// `\{{#roadmap-legend}}` is left as it is: markdown renders `\{` as `{`.
-fn expand_legend_directives(doc: &Document<'_>, legend: &Legend, edits: &mut Edits) {
+fn expand_legend_directives(
+    page: &Page<'_>,
+    legend: &Legend,
+    edits: &mut Edits,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let doc = &page.doc;
     for directive in doc.directives(&[LEGEND_DIRECTIVE]) {
+        if let Some(misplaced) = directive.misplaced(Output::Block) {
+            diagnostics.push(misplaced.at(page.location(directive.range.clone())));
+            continue;
+        }
         let table = legend.table(doc.line_ending(), &doc.continuation_prefix(directive.range.start));
         edits.replace(directive.range.clone(), table);
     }

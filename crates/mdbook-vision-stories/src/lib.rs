@@ -14,6 +14,7 @@ use mdbook_vision_core::config::Settings;
 use mdbook_vision_core::diagnostics::{Diagnostic, Location, suggestion};
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::{escape_text, join_names, link, table};
+use mdbook_vision_core::markdown::ends_a_table;
 use mdbook_vision_core::model::{Kind, PageId, Story, StoryMeta, VisionBook};
 use mdbook_vision_core::splice::Edits;
 
@@ -68,7 +69,7 @@ impl Feature for Stories {
                         codes::UNKNOWN_FIELD,
                         format!("`{field}` is not a field a story table can show"),
                     )
-                    .at(Location::file("book.toml"))
+                    .at(Location::setting("columns"))
                     .with_help(suggestion(field, "fields", fields.clone())),
                 );
             }
@@ -78,7 +79,7 @@ impl Feature for Stories {
             if columns.is_empty() {
                 diagnostics.push(
                     Diagnostic::new(codes::BAD_SETTING, format!("`columns.{kind}` lists no field"))
-                        .at(Location::file("book.toml"))
+                        .at(Location::setting(format!("columns.{kind}")))
                         .with_help("give at least one field, e.g. `[\"assigned-to\"]`"),
                 );
             }
@@ -123,8 +124,10 @@ impl PageEditor for StoryTables<'_> {
                 resolved_meta(book, story).marker(),
                 table(&headers, &[cells], line_ending, &prefix)
             );
-            // A table goes on until a blank line: keep a line that followed the block out of it.
-            if next_line_has_text(doc.text, declaration.range.end) {
+            // A table goes on until a blank line or another block: keep a line of text that
+            // followed the block out of it (a new list item ends it anyway, and a blank line
+            // there would make a tight list loose).
+            if next_line_joins_the_table(doc.text, declaration.range.end) {
                 replacement.push_str(&format!("{line_ending}{}", prefix.trim_end()));
             }
             edits.replace(declaration.range.clone(), replacement);
@@ -139,12 +142,13 @@ impl StoryTables<'_> {
     }
 }
 
-/// Whether the line after the one that ends at `end` holds text (not only container markers).
-fn next_line_has_text(text: &str, end: usize) -> bool {
+/// Whether the line after the one that ends at `end` would be read as a row of a table that
+/// ended there.
+fn next_line_joins_the_table(text: &str, end: usize) -> bool {
     let rest = &text[end..];
     let Some(newline) = rest.find('\n') else { return false };
     let next = rest[newline + 1..].lines().next().unwrap_or_default();
-    next.chars().any(|c| c != '>' && !c.is_whitespace())
+    !ends_a_table(next)
 }
 
 /// The metadata as declared, with the id and kind the model settled on.

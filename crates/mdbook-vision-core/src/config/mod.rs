@@ -6,6 +6,7 @@
 //! kinds of page, the how-to page) is written once, in whichever table the author likes.
 //! The same key in two tables is an error; so is an unknown key, with the nearest known one.
 
+mod book_toml;
 mod defaults;
 mod settings;
 
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+pub use self::book_toml::place_settings;
 pub use self::defaults::*;
 pub use self::settings::*;
 use crate::codes;
@@ -38,7 +40,7 @@ pub fn read(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> Settings {
                         codes::IGNORED_SETTING,
                         format!("`{key}` in [preprocessor.{table}] has no effect"),
                     )
-                    .at(Location::file("book.toml"))
+                    .at(Location::setting(&key))
                     .with_help("feature switches are read by [preprocessor.vision] only"),
                 );
             }
@@ -49,7 +51,7 @@ pub fn read(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> Settings {
                         codes::BAD_SETTING,
                         format!("setting `{key}` is not valid: expected `true` or `false`, found `{other}`"),
                     )
-                    .at(Location::file("book.toml"))
+                    .at(Location::setting(&key))
                     .with_help(format!("`{key} = false` turns the feature off in [preprocessor.vision]")),
                 ),
             }
@@ -58,33 +60,86 @@ pub fn read(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> Settings {
         } else {
             diagnostics.push(
                 Diagnostic::new(codes::UNKNOWN_KEY, format!("unknown key `{key}` in [preprocessor.{table}]"))
-                    .at(Location::file("book.toml"))
+                    .at(Location::setting(&key))
                     .with_help(suggestion(&key, "keys", known_keys())),
             );
         }
     }
-    // Read on its own as well, so that it holds even when another setting is bad.
-    let on_error = accepted.get("on-error").and_then(|v| serde_json::from_value::<OnError>(v.clone()).ok());
-    let deserializer = Value::Object(accepted);
-    let mut settings = match serde_path_to_error::deserialize(deserializer) {
-        Ok(settings) => settings,
-        Err(error) => {
-            diagnostics.push(
-                Diagnostic::new(
-                    codes::BAD_SETTING,
-                    format!("setting `{}` is not valid: {}", error.path(), error.inner()),
-                )
-                .at(Location::file("book.toml"))
-                .with_help("see the settings reference in the mdbook-vision README"),
-            );
+    let mut settings: Settings = serde_json::from_value(Value::Object(well_typed(accepted, diagnostics)))
+        .unwrap_or_else(|error| {
+            // Each key was read alone without error; together they still are.
+            diagnostics.push(bad_setting("", &error.to_string()));
             Settings::default()
-        }
-    };
+        });
     settings.features = features;
-    if let Some(on_error) = on_error {
-        settings.on_error = on_error;
-    }
     settings
+}
+
+/// The settings whose values have the right type and are not empty, each of the others
+/// reported: every wrongly typed key, not just the first, and the good ones kept.
+fn well_typed(accepted: Map<String, Value>, diagnostics: &mut Vec<Diagnostic>) -> Map<String, Value> {
+    let mut good = Map::new();
+    for (key, value) in accepted {
+        let alone = Value::Object(Map::from_iter([(key.clone(), value)]));
+        match serde_path_to_error::deserialize::<_, Settings>(&alone) {
+            Ok(_) => {
+                let empty = empty_strings(&key, &alone[&key]);
+                if empty.is_empty() {
+                    good.extend(alone.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                for path in empty {
+                    diagnostics.push(
+                        Diagnostic::new(codes::BAD_SETTING, format!("setting `{path}` is empty"))
+                            .at(Location::setting(&path))
+                            .with_help(
+                                "an empty glob, question or path matches nothing: remove it or fill it in",
+                            ),
+                    );
+                }
+            }
+            Err(error) => {
+                diagnostics.push(bad_setting(&error.path().to_string(), &error.inner().to_string()))
+            }
+        }
+    }
+    good
+}
+
+fn bad_setting(path: &str, problem: &str) -> Diagnostic {
+    let what = if path.is_empty() || path == "." {
+        "the settings are".to_owned()
+    } else {
+        format!("setting `{path}` is")
+    };
+    Diagnostic::new(codes::BAD_SETTING, format!("{what} not valid: {problem}"))
+        .at(Location::setting(path))
+        .with_help("see the settings reference in the mdbook-vision README")
+}
+
+/// The paths of the empty (or blank) strings in the value of `key`, where a string must say
+/// something: everywhere except column headers, and the legend (which the roadmap checks whole).
+fn empty_strings(key: &str, value: &Value) -> Vec<String> {
+    fn walk(path: String, value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::String(text) if text.trim().is_empty() => found.push(path),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(format!("{path}[{i}]"), item, found);
+                }
+            }
+            Value::Object(fields) => {
+                for (field, item) in fields {
+                    walk(format!("{path}.{field}"), item, found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    if !matches!(key, "column-headers" | "legend") {
+        walk(key.to_owned(), value, &mut found);
+    }
+    found
 }
 
 /// The keys of every suite table, each with the table it came from; nulls (which mdBook 0.5
@@ -120,7 +175,7 @@ fn merge_tables(config: &Value, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<S
                                 "`{key}` is set both in [preprocessor.{first_table}] and in [preprocessor.{table_name}]"
                             ),
                         )
-                        .at(Location::file("book.toml"))
+                        .at(Location::setting(&key))
                         .with_help("every preprocessor of the suite reads every suite table: set it once"),
                     );
                 }
@@ -244,6 +299,65 @@ mod tests {
         read(&json!({"preprocessor": {"vision": {"kinds": {"status-quo": "x"}}}}), &mut diagnostics);
         assert_eq!(diagnostics[0].code, "bad-setting");
         assert!(diagnostics[0].message.contains("kinds.status-quo"), "{}", diagnostics[0].message);
+    }
+
+    #[test]
+    fn every_wrongly_typed_key_is_reported_and_the_good_ones_kept() {
+        let mut diagnostics = Vec::new();
+        let settings = read(
+            &json!({"preprocessor": {"vision": {
+                "link": 3, "how-to": "help.md", "stale-after": "soon", "render-missing": "yes"
+            }}}),
+            &mut diagnostics,
+        );
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        for key in ["link", "stale-after", "render-missing"] {
+            assert!(
+                messages.iter().any(|m| m.starts_with(&format!("setting `{key}` is not valid"))),
+                "{messages:?}"
+            );
+        }
+        assert_eq!(settings.how_to.as_deref(), Some("help.md"));
+    }
+
+    #[test]
+    fn a_bad_question_says_what_a_question_may_be() {
+        let mut diagnostics = Vec::new();
+        read(
+            &json!({"preprocessor": {"vision": {"required-questions": {"status-quo": [3, {"aliases": ["x"]}]}}}}),
+            &mut diagnostics,
+        );
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let message = &diagnostics[0].message;
+        assert!(message.starts_with("setting `required-questions.status-quo[0]` is not valid"), "{message}");
+        assert!(message.contains("a question"), "{message}");
+        assert!(!message.contains("untagged"), "{message}");
+    }
+
+    #[test]
+    fn empty_questions_globs_and_paths_are_refused() {
+        let mut diagnostics = Vec::new();
+        read(
+            &json!({"preprocessor": {"vision": {
+                "required-questions": {"status-quo": [" ", {"question": "Why?", "aliases": [""]}]},
+                "kinds": {"status-quo": [""]},
+                "how-to": "",
+                "legend": [{"key": "ok", "emoji": "✅", "meaning": ""}, {"key": "", "emoji": "❌"}],
+                "column-headers": {"character": ""}
+            }}}),
+            &mut diagnostics,
+        );
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "setting `how-to` is empty",
+                "setting `kinds.status-quo[0]` is empty",
+                "setting `required-questions.status-quo[0]` is empty",
+                "setting `required-questions.status-quo[1].aliases[0]` is empty",
+            ]
+        );
     }
 
     #[test]

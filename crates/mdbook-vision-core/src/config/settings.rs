@@ -33,6 +33,9 @@ pub struct Settings {
     pub required_questions: BTreeMap<String, Vec<QuestionRule>>,
     /// Kind name to its template page (relative to `src`); absent: the kind's `template.md`.
     pub templates: BTreeMap<String, String>,
+    /// Whether `mdbook-vision new` adds the page to SUMMARY.md (absent: it does); `false`
+    /// leaves SUMMARY.md alone and prints the line to add.
+    pub edit_summary: Option<bool>,
     /// Whether FAQ findings are warnings (`warn`) or fail the build (`deny`).
     pub faq_severity: Severity,
     /// Whether an error fails the build (`fail`), or is reported as a warning and its spot
@@ -69,7 +72,7 @@ pub struct Settings {
 
 /// The keys of [`Settings`], in the order the README lists them; the feature switches (see
 /// [`FeatureSwitches`]) come after `link-headings`. A test keeps this list and the struct in step.
-const SETTING_KEYS: [&str; 20] = [
+const SETTING_KEYS: [&str; 21] = [
     "kinds",
     "not-stories",
     "cast",
@@ -79,6 +82,7 @@ const SETTING_KEYS: [&str; 20] = [
     "column-headers",
     "required-questions",
     "templates",
+    "edit-summary",
     "faq-severity",
     "on-error",
     "faq-exclude",
@@ -94,7 +98,7 @@ const SETTING_KEYS: [&str; 20] = [
 
 /// Every key a suite table accepts besides mdBook's own, in the order they are documented.
 pub fn known_keys() -> impl Iterator<Item = &'static str> + Clone {
-    let (before, after) = SETTING_KEYS.split_at(15);
+    let (before, after) = SETTING_KEYS.split_at(16);
     before.iter().copied().chain(FeatureId::ALL.iter().map(|f| f.switch())).chain(after.iter().copied())
 }
 
@@ -150,13 +154,38 @@ pub enum LinkMentions {
 
 /// A required FAQ question: its wording, with `NAME` for the story's character and
 /// `ALTERNATIVE-X` for any text, and other wordings that also satisfy it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum QuestionRule {
     /// Just the wording.
     Question(String),
     /// The wording and its aliases.
     WithAliases(QuestionWithAliases),
+}
+
+/// Read by hand rather than as an untagged enum, whose error says only that the value "did
+/// not match any variant".
+impl<'de> Deserialize<'de> for QuestionRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RuleVisitor;
+        impl<'de> serde::de::Visitor<'de> for RuleVisitor {
+            type Value = QuestionRule;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(r#"a question (a string), or a table `{ question = "...", aliases = ["..."] }`"#)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, question: &str) -> Result<QuestionRule, E> {
+                Ok(QuestionRule::Question(question.to_owned()))
+            }
+
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, map: M) -> Result<QuestionRule, M::Error> {
+                let deserializer = serde::de::value::MapAccessDeserializer::new(map);
+                QuestionWithAliases::deserialize(deserializer).map(QuestionRule::WithAliases)
+            }
+        }
+        deserializer.deserialize_any(RuleVisitor)
+    }
 }
 
 /// `{ question = "...", aliases = ["..."] }`.
@@ -266,7 +295,7 @@ impl Settings {
                     codes::UNKNOWN_KIND,
                     format!("`{setting}` names `{key}`, which is not a kind of page"),
                 )
-                .at(Location::file("book.toml"))
+                .at(Location::setting(format!("{setting}.{key}")))
                 .with_help(suggestion(key, "kinds", kinds.iter().map(String::as_str))),
             );
         }

@@ -16,21 +16,42 @@ pub fn line_prefix(text: &str, offset: usize) -> &str {
 }
 
 /// What every line after the first of a block spliced at `offset` of `text` must start with to
-/// stay in the same block quote or list item: the `>` markers and indentation that open the
-/// line, with list markers turned into spaces (`- ` becomes `  `, `> 1. ` becomes `>    `).
+/// stay in the same block quote or list item: the `>` markers that open the line, and spaces up
+/// to the same column for everything else (indentation, list markers), counting a tab to the
+/// next multiple of four as CommonMark does (`-\t` is a marker whose content starts at column 4).
 pub fn continuation_prefix(text: &str, offset: usize) -> String {
     let mut prefix = String::new();
+    let mut column = 0;
     let mut rest = line_prefix(text, offset);
+    let pad =
+        |prefix: &mut String, from: usize, to: usize| prefix.extend(std::iter::repeat_n(' ', to - from));
     loop {
         let marker_len = list_marker_len(rest);
-        if let Some(c) = rest.chars().next().filter(|c| *c == '>' || c.is_whitespace()) {
-            prefix.push(if c == '>' || c == '\t' { c } else { ' ' });
-            rest = &rest[c.len_utf8()..];
-        } else if marker_len > 0 {
-            prefix.push_str(&" ".repeat(marker_len));
-            rest = &rest[marker_len..];
-        } else {
-            return prefix;
+        match rest.chars().next() {
+            Some('>') => {
+                prefix.push('>');
+                column += 1;
+                rest = &rest[1..];
+            }
+            Some('\t') => {
+                let next = (column / 4 + 1) * 4;
+                pad(&mut prefix, column, next);
+                column = next;
+                rest = &rest[1..];
+            }
+            Some(c) if c.is_whitespace() => {
+                prefix.push(' ');
+                column += 1;
+                rest = &rest[c.len_utf8()..];
+            }
+            _ if marker_len > 0 => {
+                // The marker itself, then its separating space or tab.
+                let marker = rest[..marker_len].trim_end_matches([' ', '\t']).len();
+                pad(&mut prefix, column, column + marker);
+                column += marker;
+                rest = &rest[marker..];
+            }
+            _ => return prefix,
         }
     }
 }
@@ -44,4 +65,15 @@ fn list_marker_len(text: &str) -> usize {
         _ => return 0,
     };
     if text[marker..].starts_with([' ', '\t']) { marker + 1 } else { 0 }
+}
+
+/// Whether `line`, without its container markers, starts a block of its own that would end a
+/// table before it (a list item, a heading, a block quote, a fence, raw HTML), or is blank.
+pub fn ends_a_table(line: &str) -> bool {
+    let content = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    content.is_empty()
+        || list_marker_len(content) > 0
+        || content.starts_with(['#', '<'])
+        || content.starts_with("```")
+        || content.starts_with("~~~")
 }

@@ -19,6 +19,70 @@ pub struct Directive<'a> {
     pub range: Range<usize>,
     /// Written `\{{#...}}`: to be rendered literally, without the backslash.
     pub escaped: bool,
+    /// Where it stands, which decides what its output may be.
+    pub place: Place,
+}
+
+/// Where a directive stands in its chapter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Place {
+    /// Inside the text of a link: a link there would break it.
+    pub in_link: bool,
+    /// In a table cell: several lines there would break the table.
+    pub in_table_cell: bool,
+    /// In a heading.
+    pub in_heading: bool,
+    /// The whole of its paragraph: a block may take its place.
+    pub alone: bool,
+    /// Inside another directive (`{{#story {{#story x}}}}`).
+    pub nested: bool,
+}
+
+impl Place {
+    /// Why a directive whose output is `output` cannot be expanded here, if it cannot.
+    pub fn refuses(&self, output: Output) -> Option<&'static str> {
+        match output {
+            _ if self.nested => Some("inside another directive"),
+            _ if self.in_link => Some("inside the text of a link"),
+            Output::Link => None,
+            _ if self.in_table_cell => Some("in a table cell"),
+            _ if self.in_heading => Some("in a heading"),
+            Output::List => None,
+            Output::Block if !self.alone => Some("inside a paragraph (it needs a paragraph of its own)"),
+            Output::Block => None,
+        }
+    }
+}
+
+impl Directive<'_> {
+    /// The finding that this directive, whose output is `output`, is left as written because
+    /// of where it stands; `None` when it can be expanded.
+    pub fn misplaced(&self, output: Output) -> Option<crate::diagnostics::Diagnostic> {
+        let why = self.place.refuses(output)?;
+        let help = match output {
+            Output::Block => "write it on a line of its own, with blank lines around it",
+            Output::List => "write it on a line of its own, or after text in a list item",
+            Output::Link => "take it out of the link, or out of the other directive",
+        };
+        Some(
+            crate::diagnostics::Diagnostic::new(
+                crate::codes::MISPLACED_DIRECTIVE,
+                format!("`{{{{#{}}}}}` cannot be expanded {why}: it is left as written", self.name),
+            )
+            .with_help(help),
+        )
+    }
+}
+
+/// What a directive expands to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// A link, inline.
+    Link,
+    /// A list, which may follow text in a list item.
+    List,
+    /// A block that needs a paragraph of its own (a table).
+    Block,
 }
 
 /// The suite's directives in `text` whose events are `nodes`, escaped ones included, outside
@@ -51,8 +115,11 @@ pub(super) fn find_directives<'a>(text: &'a str, nodes: &[Node]) -> Vec<Directiv
     let mut open = NextMatch::new("{{");
     let mut blank = NextMatch::new("\n\n");
     let mut blank_crlf = NextMatch::new("\r\n\r\n");
+    let places = Places::new(text, nodes);
     let mut found = Vec::new();
     let mut from = 0;
+    // A `{{#` whose arguments hold another directive: that one is nested in it.
+    let mut open_outer = false;
     while let Some(at) = text[from..].find("{{#").map(|i| from + i) {
         from = at + 3;
         let name_len =
@@ -68,16 +135,78 @@ pub(super) fn find_directives<'a>(text: &'a str, nodes: &[Node]) -> Vec<Directiv
             || within(blank.after(text, args_start))
             || within(blank_crlf.after(text, args_start));
         let closed = text[end..].starts_with("}}");
-        if !closed || !SUITE_DIRECTIVES.contains(&name) || spans_blocks || in_excluded(at) || in_excluded(end)
-        {
+        if in_excluded(at) || in_excluded(end) {
+            continue;
+        }
+        if !closed || !SUITE_DIRECTIVES.contains(&name) || spans_blocks {
+            open_outer |= within(open.after(text, args_start)) && closed;
             continue;
         }
         let escaped = text[..at].ends_with('\\');
         let start = if escaped { at - 1 } else { at };
-        found.push(Directive { name, args: text[args_start..end].trim(), range: start..end + 2, escaped });
+        let mut place = places.of(start..end + 2);
+        place.nested = std::mem::take(&mut open_outer);
+        found.push(Directive {
+            name,
+            args: text[args_start..end].trim(),
+            range: start..end + 2,
+            escaped,
+            place,
+        });
         from = end + 2;
     }
     found
+}
+
+/// The elements a directive may stand in, each list sorted and not overlapping.
+struct Places {
+    links: Vec<Range<usize>>,
+    cells: Vec<Range<usize>>,
+    headings: Vec<Range<usize>>,
+    paragraphs: Vec<Range<usize>>,
+}
+
+impl Places {
+    fn new(text: &str, nodes: &[Node]) -> Self {
+        let ranges = |element: Element| nodes.iter().filter(|n| n.starts(element)).map(Node::range).collect();
+        let paragraphs: Vec<Range<usize>> = ranges(Element::Paragraph);
+        Places {
+            links: ranges(Element::Link),
+            cells: ranges(Element::TableCell),
+            headings: nodes
+                .iter()
+                .filter(|n| matches!(n.kind, NodeKind::Start(Element::Heading(_))))
+                .map(Node::range)
+                .collect(),
+            paragraphs: paragraphs.into_iter().map(|r| trimmed(text, r)).collect(),
+        }
+    }
+
+    fn of(&self, range: Range<usize>) -> Place {
+        Place {
+            in_link: within(&self.links, range.start),
+            in_table_cell: within(&self.cells, range.start),
+            in_heading: within(&self.headings, range.start),
+            alone: self
+                .paragraphs
+                .binary_search_by_key(&range.start, |p| p.start)
+                .is_ok_and(|i| self.paragraphs[i] == range),
+            nested: false,
+        }
+    }
+}
+
+/// Whether `offset` falls in one of `ranges` (sorted, not overlapping).
+fn within(ranges: &[Range<usize>], offset: usize) -> bool {
+    let before = ranges.partition_point(|r| r.start <= offset);
+    before > 0 && ranges[before - 1].contains(&offset)
+}
+
+/// `range` of `text` without the whitespace at either end.
+fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
+    let slice = &text[range.clone()];
+    let start = range.start + (slice.len() - slice.trim_start().len());
+    start..start + slice.trim().len()
 }
 
 /// The next match of a needle at or after a position, remembered between calls whose

@@ -19,13 +19,14 @@ use std::ops::Range;
 use pulldown_cmark::{BrokenLink, Options, Parser};
 use serde_json::Value;
 
-pub use self::containers::line_ending;
-pub use self::directives::{Directive, SUITE_DIRECTIVES};
+pub use self::containers::{ends_a_table, line_ending};
+pub use self::directives::{Directive, Output, Place, SUITE_DIRECTIVES};
 pub use self::fenced::FencedBlock;
 pub use self::headings::{Heading, heading_id_04, heading_id_05};
 pub use self::nodes::{Element, LinkInfo, Node, NodeKind, Nodes};
 pub use self::prose::{Mention, NameFinder, Prose};
 pub use self::text::end_of;
+use crate::diagnostics::{LineIndex, Location};
 use crate::generated;
 
 /// Which mdBook will render the book: it decides parser options and heading ids.
@@ -110,6 +111,8 @@ pub struct Document<'a> {
     pub directives: Vec<Directive<'a>>,
     /// The blocks the suite generated (see [`generated`]), in order.
     pub generated: Vec<Range<usize>>,
+    /// Where its lines start, once a finding needs it.
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 /// A link reference definition.
@@ -172,6 +175,7 @@ impl<'a> Document<'a> {
             nodes,
             link_definitions,
             broken_references,
+            lines: std::sync::OnceLock::new(),
         }
     }
 
@@ -194,6 +198,17 @@ impl<'a> Document<'a> {
         containers::continuation_prefix(self.text, offset)
     }
 
+    /// The heading that starts at byte `start`, if one does.
+    pub fn heading_at(&self, start: usize) -> Option<&Heading> {
+        let index = self.headings.binary_search_by_key(&start, |h| h.range.start).ok()?;
+        self.headings.get(index)
+    }
+
+    /// The first heading that starts at or after byte `start`, if any.
+    pub fn first_heading_from(&self, start: usize) -> Option<&Heading> {
+        self.headings.get(self.headings.partition_point(|h| h.range.start < start))
+    }
+
     /// The text of a text, code or HTML node; empty for others.
     pub fn text_of(&self, node: &Node) -> &str {
         self.nodes.text_of(self.text, node)
@@ -214,6 +229,11 @@ impl<'a> Document<'a> {
     /// The first heading of the chapter.
     pub fn first_heading(&self) -> Option<&Heading> {
         self.headings.first()
+    }
+
+    /// The location of `range` of this chapter, shown as the file `path`, for a finding.
+    pub fn location(&self, path: &str, range: Range<usize>) -> Location {
+        self.lines.get_or_init(|| LineIndex::new(self.text)).location(path, self.text, range)
     }
 
     /// Whether `offset` falls in a block the suite generated.

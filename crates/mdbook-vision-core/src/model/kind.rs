@@ -120,7 +120,7 @@ pub fn build_globs(globs: &[String], setting: &str, diagnostics: &mut Vec<Diagno
                     codes::BAD_SETTING,
                     format!("`{setting}` has an invalid glob `{glob}`: {error}"),
                 )
-                .at(Location::file("book.toml")),
+                .at(Location::setting(setting)),
             ),
         }
     }

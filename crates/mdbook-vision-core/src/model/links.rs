@@ -113,7 +113,13 @@ impl VisionBook<'_> {
             .filter(|b| {
                 !doc.text[..b.range.start].ends_with('!') && !doc.text[b.range.clone()].starts_with('!')
             })
-            .filter(|b| !taken.iter().any(|t| t.start <= b.range.start && b.range.end <= t.end))
+            // A broken reference that overlaps a link at all is not one: the link won.
+            .filter(|b| !taken.iter().any(|t| t.start < b.range.end && b.range.start < t.end))
+            // In a chain of brackets (`["t"][Alan][]`), which pair is a link depends on which
+            // labels are defined: a repair would change how its neighbours read.
+            .filter(|b| {
+                !doc.text[..b.range.start].ends_with(']') && !doc.text[b.range.end..].starts_with('[')
+            })
             .filter_map(|b| {
                 Some(CharacterLink {
                     range: b.range.clone(),

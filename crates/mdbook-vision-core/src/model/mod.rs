@@ -559,6 +559,6 @@ fn unknown_page(setting: &str, path: &str) -> Diagnostic {
         codes::UNKNOWN_PAGE,
         format!("`{setting}` names `{path}`, which is not a chapter of the book"),
     )
-    .at(Location::file("book.toml"))
+    .at(Location::setting(setting))
     .with_help("give the path of a chapter's file relative to the book's `src` folder, as in SUMMARY.md")
 }

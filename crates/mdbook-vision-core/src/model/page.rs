@@ -76,7 +76,7 @@ impl<'a> Page<'a> {
 
     /// The location of `range` of this page's text, for a diagnostic.
     pub fn location(&self, range: Range<usize>) -> Location {
-        Location::in_text(self.display_path.as_str(), self.doc.text, range)
+        self.doc.location(&self.display_path, range)
     }
 
     /// Its title, as readers see it in the navigation: its SUMMARY.md name, else its
