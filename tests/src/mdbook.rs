@@ -33,6 +33,12 @@ pub fn suite_bin_dir() -> PathBuf {
     dir
 }
 
+/// Every binary of the suite: the five features' and the combined one.
+pub fn suite_binaries() -> impl Iterator<Item = &'static str> {
+    use mdbook_vision_core::feature::{COMBINED_BINARY, FeatureId};
+    FeatureId::ALL.into_iter().map(FeatureId::binary).chain([COMBINED_BINARY])
+}
+
 /// The path of one of the suite's binaries.
 pub fn suite_bin(name: &str) -> PathBuf {
     suite_bin_dir().join(name)

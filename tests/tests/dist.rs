@@ -14,19 +14,9 @@ use std::process::Command;
 
 use flate2::read::GzDecoder;
 use mdbook_vision_tests::html::{main_content, tables};
-use mdbook_vision_tests::mdbook::{copy_book, mdbook_cli};
+use mdbook_vision_tests::mdbook::{copy_book, mdbook_cli, suite_binaries};
 use mdbook_vision_tests::request::VERSIONS;
 use mdbook_vision_tests::workspace_root;
-
-/// The suite's binaries, which the archive holds at its root.
-const BINARIES: [&str; 6] = [
-    "mdbook-vision",
-    "mdbook-vision-stories",
-    "mdbook-vision-faq",
-    "mdbook-vision-characters",
-    "mdbook-vision-roadmap",
-    "mdbook-vision-metanarrative",
-];
 
 /// The repository's files the archive holds beside the binaries.
 const DOCUMENTS: [&str; 3] = ["README.md", "LICENSE-APACHE", "LICENSE-MIT"];
@@ -116,14 +106,14 @@ fn use_the_combined_preprocessor(book: &Path) {
 #[test]
 fn the_archive_holds_the_six_binaries_the_readme_and_the_licenses_at_its_root() {
     let entries = entries(&archive());
-    let mut expected: Vec<&str> = BINARIES.iter().chain(&DOCUMENTS).copied().collect();
+    let mut expected: Vec<&str> = suite_binaries().chain(DOCUMENTS).collect();
     expected.sort_unstable();
     assert_eq!(entries.keys().collect::<Vec<_>>(), expected, "the archive's entries");
     for (name, (kind, _)) in &entries {
         // Not GNU sparse entries, which some extractors (cargo-binstall's) skip.
         assert_eq!(*kind, tar::EntryType::Regular, "{name} is a plain file");
     }
-    for binary in BINARIES {
+    for binary in suite_binaries() {
         let mode = entries[binary].1;
         assert_eq!(mode & 0o111, 0o111, "{binary} is executable: mode {mode:o}");
     }

@@ -23,16 +23,10 @@ use std::fs;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
-use mdbook_vision_core::feature::{COMBINED_BINARY, FeatureId};
-use mdbook_vision_tests::mdbook::{build_in_place, copy_book, run_preprocessor, suite_bin};
+use mdbook_vision_tests::mdbook::{build_in_place, copy_book, run_preprocessor, suite_bin, suite_binaries};
 use mdbook_vision_tests::request::{VERSIONS, chapter, request};
 use mdbook_vision_tests::workspace_root;
 use serde_json::{Value, json};
-
-/// Every binary of the suite: the five features' and the combined one.
-fn binaries() -> impl Iterator<Item = &'static str> {
-    FeatureId::ALL.into_iter().map(FeatureId::binary).chain([COMBINED_BINARY])
-}
 
 /// A small valid book: Alan's page and a story of his.
 fn alan_book(version: &str, story: &str) -> Vec<u8> {
@@ -86,7 +80,7 @@ fn lone_cr_line_endings_place_findings_at_their_line() {
 
 #[test]
 fn every_binary_answers_help_and_version_with_exit_0() {
-    for binary in binaries() {
+    for binary in suite_binaries() {
         for flag in ["--help", "-h"] {
             let help = Command::new(suite_bin(binary)).arg(flag).output().unwrap();
             assert_eq!(help.status.code(), Some(0), "{binary} {flag}");
