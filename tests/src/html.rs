@@ -6,23 +6,9 @@ use std::path::{Path, PathBuf};
 /// Every HTML page of a rendered book, relative to its root, except `print.html` (which
 /// repeats every page) and mdBook's own `404.html` and `toc.html`.
 pub fn pages(root: &Path) -> Vec<String> {
-    let mut pages = Vec::new();
-    collect(root, root, &mut pages);
-    pages.retain(|p| !matches!(p.as_str(), "print.html" | "404.html" | "toc.html"));
-    pages.sort();
+    let mut pages = crate::files_under(root);
+    pages.retain(|p| p.ends_with(".html") && !matches!(p.as_str(), "print.html" | "404.html" | "toc.html"));
     pages
-}
-
-fn collect(root: &Path, dir: &Path, pages: &mut Vec<String>) {
-    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(root, &path, pages);
-        } else if path.extension().is_some_and(|e| e == "html") {
-            let relative = path.strip_prefix(root).unwrap_or(&path);
-            pages.push(relative.to_string_lossy().replace('\\', "/"));
-        }
-    }
 }
 
 /// The main content of a page (what the chapter rendered to), without mdBook's chrome.

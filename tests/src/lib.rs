@@ -16,7 +16,7 @@ pub mod properties;
 pub mod request;
 pub mod spec;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The root of the workspace.
 pub fn workspace_root() -> PathBuf {
@@ -26,4 +26,22 @@ pub fn workspace_root() -> PathBuf {
 /// A folder of the test fixtures (`tests/fixtures/...`).
 pub fn fixture(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path)
+}
+
+/// Every file under `root`, relative to it with forward slashes, sorted.
+pub fn files_under(root: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if let Ok(relative) = path.strip_prefix(root) {
+                files.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    files.sort();
+    files
 }

@@ -10,30 +10,20 @@ use mdbook_vision_core::markdown::{Document, Flavor};
 use mdbook_vision_tests::html::{assert_links_resolve, attribute_values, main_content, tables};
 use mdbook_vision_tests::mdbook::{build, build_with_env};
 use mdbook_vision_tests::request::{VERSIONS, chapter_contents, load_book, request};
-use mdbook_vision_tests::{fixture, workspace_root};
+use mdbook_vision_tests::{files_under, fixture, workspace_root};
 
 /// Every source chapter with its number of ```` ```story ```` blocks.
 fn story_blocks(src: &Path) -> Vec<(String, usize)> {
-    let mut found = Vec::new();
-    let mut stack = vec![src.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                let text = fs::read_to_string(&path).unwrap();
-                let document = Document::parse(&text, Flavor::default());
-                let count = document.fenced_blocks.iter().filter(|b| b.language() == "story").count();
-                let relative =
-                    path.strip_prefix(src).unwrap().to_string_lossy().replace("README.md", "index.md");
-                if relative != "SUMMARY.md" {
-                    found.push((relative.replace(".md", ".html"), count));
-                }
-            }
-        }
-    }
-    found
+    files_under(src)
+        .into_iter()
+        .filter(|file| file.ends_with(".md") && file != "SUMMARY.md")
+        .map(|file| {
+            let text = fs::read_to_string(src.join(&file)).unwrap();
+            let document = Document::parse(&text, Flavor::default());
+            let count = document.fenced_blocks.iter().filter(|b| b.language() == "story").count();
+            (file.replace("README.md", "index.md").replace(".md", ".html"), count)
+        })
+        .collect()
 }
 
 #[test]

@@ -10,9 +10,9 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use mdbook_vision_tests::fixture;
 use mdbook_vision_tests::mdbook::{copy_book, mdbook_cli, suite_bin, suite_bin_dir};
 use mdbook_vision_tests::request::VERSIONS;
+use mdbook_vision_tests::{files_under, fixture};
 
 /// `mdbook-vision ARGS` with mdBook `version` installed.
 fn vision(version: &str, args: &[&str]) -> Output {
@@ -48,21 +48,7 @@ fn old_book() -> tempfile::TempDir {
 
 /// Every file of the book in `root`, with its bytes.
 fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files
-                    .push((path.strip_prefix(root).unwrap().display().to_string(), fs::read(&path).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
+    files_under(root).into_iter().map(|file| (file.clone(), fs::read(root.join(&file)).unwrap())).collect()
 }
 
 #[test]

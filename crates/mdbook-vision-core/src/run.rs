@@ -151,7 +151,7 @@ fn usage(preprocessor: &Preprocessor<'_>) -> String {
 /// Preprocesses the `[context, book]` request in `input`.
 pub fn preprocess(preprocessor: &Preprocessor<'_>, input: &[u8], env: &Environment) -> Outcome {
     let root = Request::root_of(input);
-    let (request, mut diagnostics) = analyze(preprocessor, input, env);
+    let (request, mut diagnostics) = analyze_at(preprocessor, input, env, &root);
     let stdout = request.map(|request| {
         let mut json = Vec::new();
         let written = request.write_book(&mut json);
@@ -179,11 +179,21 @@ pub fn analyze(
     input: &[u8],
     env: &Environment,
 ) -> (Option<Request>, Diagnostics) {
+    analyze_at(preprocessor, input, env, &Request::root_of(input))
+}
+
+/// [`analyze`] of a book whose root (`context.root`) is `root`.
+fn analyze_at(
+    preprocessor: &Preprocessor<'_>,
+    input: &[u8],
+    env: &Environment,
+    root: &str,
+) -> (Option<Request>, Diagnostics) {
     let mut findings = Vec::new();
     let result = Request::parse(input, &mut findings)
         .map_err(Failure::BadInput)
         .and_then(|request| process(preprocessor, request, env, &mut findings));
-    conclude(result, findings, &Request::root_of(input))
+    conclude(result, findings, root)
 }
 
 /// The request to answer with, if the run succeeded, and the findings in order, those about

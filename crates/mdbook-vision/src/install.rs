@@ -12,6 +12,7 @@ use mdbook_vision_core::feature::{COMBINED, FeatureId, tables};
 use toml_edit::{DocumentMut, Item, Table, value};
 
 use crate::compat;
+use crate::files::write_whole;
 use crate::load::is_installed;
 
 /// mdBook's own preprocessors, which need no command.
@@ -115,16 +116,6 @@ fn missing_commands(
             (!optional && !installed(&command)).then(|| name.to_owned())
         })
         .collect()
-}
-
-/// Writes `text` to a temporary file beside `path`, then renames it to `path`.
-fn write_whole(path: &Path, text: &str) -> Result<()> {
-    let temporary = path.with_extension(format!("toml.{}.tmp", std::process::id()));
-    fs::write(&temporary, text)?;
-    fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = fs::remove_file(&temporary);
-    })?;
-    Ok(())
 }
 
 #[cfg(test)]

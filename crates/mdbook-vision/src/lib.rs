@@ -9,6 +9,7 @@
 
 pub mod check;
 mod compat;
+mod files;
 pub mod install;
 pub mod load;
 mod mdbook_log;

@@ -17,6 +17,7 @@ use mdbook_vision_core::diagnostics::{Diagnostics, Level, suggestion};
 use mdbook_vision_core::model::{Kind, Kinds, Needs, PageId, VisionBook, build_globs, relative_path};
 use mdbook_vision_core::protocol::Request;
 
+use crate::files::write_whole;
 use crate::load::load;
 use crate::summary::add_entry;
 use crate::template;
@@ -334,19 +335,6 @@ fn write_with(root: &Path, plan: &Plan, write_file: fn(&Path, &str) -> Result<()
         );
     }
     Ok(line)
-}
-
-/// Writes `text` to a temporary file beside `path`, then renames it to `path`: a reader sees
-/// the old file or the new one, never a part.
-fn write_whole(path: &Path, text: &str) -> Result<()> {
-    let folder = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
-    fs::write(&temporary, text)?;
-    fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = fs::remove_file(&temporary);
-    })?;
-    Ok(())
 }
 
 /// An exclusive lock on a book, released when dropped: a file in the system's temporary folder
