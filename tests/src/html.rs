@@ -44,6 +44,56 @@ pub fn tables(html: &str) -> Vec<&str> {
     tables
 }
 
+/// The cells of each row of a `<table>` (header row first), as inner HTML.
+pub fn table_cells(table: &str) -> Vec<Vec<&str>> {
+    let mut rows = Vec::new();
+    for row in table.split("<tr").skip(1) {
+        let row = row.split("</tr>").next().unwrap_or_default();
+        let mut cells = Vec::new();
+        let mut rest = row;
+        let next_cell = |html: &str| [html.find("<td"), html.find("<th")].into_iter().flatten().min();
+        while let Some(start) = next_cell(rest) {
+            let open_end = rest[start..].find('>').map_or(rest.len(), |e| start + e + 1);
+            let close = rest[open_end..].find("</t").map_or(rest.len(), |e| open_end + e);
+            cells.push(&rest[open_end..close]);
+            rest = &rest[close..];
+            rest = rest.find('>').map_or("", |e| &rest[e + 1..]);
+        }
+        rows.push(cells);
+    }
+    rows
+}
+
+/// The links of `html`, in order: each link's text (tags removed, spaces collapsed) and `href`.
+pub fn links(html: &str) -> Vec<(String, &str)> {
+    let mut links = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<a ") {
+        rest = &rest[start..];
+        let open_end = rest.find('>').map_or(rest.len(), |e| e + 1);
+        let href = attribute_values(&rest[..open_end], "href").first().copied().unwrap_or_default();
+        let close = rest[open_end..].find("</a>").map_or(rest.len(), |e| open_end + e);
+        links.push((text_of(&rest[open_end..close]), href));
+        rest = &rest[close..];
+    }
+    links
+}
+
+/// The text of `html`: tags removed, spaces collapsed.
+pub fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Checks that `href`, found on `page` of the book rendered in `root`, points at a page (and
 /// an element id) that exists. External and mdBook-internal links are not checked.
 pub fn check_link(root: &Path, page: &str, href: &str) -> Result<(), String> {
@@ -111,6 +161,16 @@ pub fn assert_links_resolve(root: &Path, label: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_and_links_are_read_from_html() {
+        let table = "<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td><a href=\"x.html\">X <em>y</em></a></td><td>z</td></tr></tbody></table>";
+        assert_eq!(
+            table_cells(table),
+            vec![vec!["A", "B"], vec!["<a href=\"x.html\">X <em>y</em></a>", "z"]]
+        );
+        assert_eq!(links(table), vec![("X y".to_owned(), "x.html")]);
+    }
 
     #[test]
     fn broken_links_and_missing_anchors_are_found() {

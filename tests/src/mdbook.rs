@@ -97,6 +97,35 @@ impl Build {
     }
 }
 
+/// Runs `mdbook-vision ARGS` with mdBook `version` and the suite's binaries first on `PATH`,
+/// outside GitHub Actions: the mdBook whose rules the command applies.
+pub fn vision_with_mdbook(version: &str, args: &[&str]) -> std::process::Output {
+    let mdbook_dir = mdbook_cli(version).parent().map(Path::to_path_buf).unwrap_or_default();
+    let path = std::env::join_paths(
+        [mdbook_dir, suite_bin_dir()]
+            .into_iter()
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap_or_default();
+    Command::new(suite_bin("mdbook-vision"))
+        .args(args)
+        .env("PATH", path)
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap_or_else(|e| panic!("running mdbook-vision: {e}"))
+}
+
+/// Every file under `root` with its bytes, in path order.
+pub fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
+    crate::files_under(root)
+        .into_iter()
+        .map(|file| {
+            let bytes = fs::read(root.join(&file)).unwrap_or_else(|e| panic!("reading {file}: {e}"));
+            (file, bytes)
+        })
+        .collect()
+}
+
 /// A copy of the book at `book` in a temporary folder (without its rendered `book/`).
 pub fn copy_book(book: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary folder: {e}"));

@@ -7,29 +7,10 @@
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 
-use mdbook_vision_tests::mdbook::{copy_book, mdbook_cli, suite_bin, suite_bin_dir};
+use mdbook_vision_tests::fixture;
+use mdbook_vision_tests::mdbook::{copy_book, snapshot, vision_with_mdbook};
 use mdbook_vision_tests::request::VERSIONS;
-use mdbook_vision_tests::{files_under, fixture};
-
-/// `mdbook-vision ARGS` with mdBook `version` installed.
-fn vision(version: &str, args: &[&str]) -> Output {
-    let mdbook_dir = mdbook_cli(version).parent().unwrap().to_path_buf();
-    let path = std::env::join_paths(
-        [mdbook_dir, suite_bin_dir()]
-            .into_iter()
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
-    .unwrap();
-    Command::new(suite_bin("mdbook-vision"))
-        .args(args)
-        .env("PATH", path)
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .unwrap()
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -46,17 +27,12 @@ fn old_book() -> tempfile::TempDir {
     dir
 }
 
-/// Every file of the book in `root`, with its bytes.
-fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
-    files_under(root).into_iter().map(|file| (file.clone(), fs::read(root.join(&file)).unwrap())).collect()
-}
-
 #[test]
 fn check_loads_what_mdbook_0_4_builds_and_names_what_0_5_rejects() {
     for version in VERSIONS {
         let dir = old_book();
         let before = snapshot(dir.path());
-        let output = vision(version, &["check", &dir.path().display().to_string()]);
+        let output = vision_with_mdbook(version, &["check", &dir.path().display().to_string()]);
         let stderr = text(&output.stderr);
         assert_eq!(output.status.code(), Some(0), "mdBook {version}:\n{stderr}");
         assert!(
@@ -80,7 +56,7 @@ fn new_writes_in_the_book_s_own_style_from_its_own_template() {
     for version in VERSIONS {
         let dir = old_book();
         let book = dir.path().display().to_string();
-        let output = vision(
+        let output = vision_with_mdbook(
             version,
             &["new", "status-quo", "Grace learns déjà vu", "--character", "Grace", "--book", &book],
         );
@@ -106,7 +82,7 @@ fn new_writes_in_the_book_s_own_style_from_its_own_template() {
             "after the last status quo story, with its marker, indentation and ./ links:\n{summary}"
         );
         // Two-space indentation and `-` markers in another part of the same file.
-        let output = vision(
+        let output = vision_with_mdbook(
             version,
             &["new", "shiny-future", "Grace sleeps well", "--character", "Grace", "--book", &book],
         );
@@ -116,7 +92,7 @@ fn new_writes_in_the_book_s_own_style_from_its_own_template() {
             summary.contains("      - [The outcome](./vision/shiny_future/barbara_makes_a_wish/the_outcome.md)\n    - [Grace sleeps well](./vision/shiny_future/grace_sleeps_well.md)\n"),
             "after the last shiny future story and its parts:\n{summary}"
         );
-        let check = vision(version, &["check", &book]);
+        let check = vision_with_mdbook(version, &["check", &book]);
         assert_eq!(check.status.code(), Some(0), "the book still loads: {}", text(&check.stderr));
     }
 }
@@ -126,7 +102,10 @@ fn new_without_a_template_and_with_no_summary() {
     let dir = old_book();
     let book = dir.path().display().to_string();
     let summary_before = fs::read(dir.path().join("src/SUMMARY.md")).unwrap();
-    let output = vision(VERSIONS[1], &["new", "design-doc", "Async drop", "--no-summary", "--book", &book]);
+    let output = vision_with_mdbook(
+        VERSIONS[1],
+        &["new", "design-doc", "Async drop", "--no-summary", "--book", &book],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(fs::read(dir.path().join("src/SUMMARY.md")).unwrap(), summary_before, "--no-summary");
     assert!(
@@ -152,7 +131,7 @@ fn new_refuses_what_would_break_the_book() {
     ];
     let before = snapshot(dir.path());
     for (args, said) in cases {
-        let output = vision(VERSIONS[1], &[args, &["--book", &book][..]].concat());
+        let output = vision_with_mdbook(VERSIONS[1], &[args, &["--book", &book][..]].concat());
         assert_eq!(output.status.code(), Some(1), "{args:?}");
         assert!(text(&output.stderr).contains(said), "{args:?}: {}", text(&output.stderr));
     }
@@ -167,13 +146,13 @@ fn install_lists_then_fixes_what_mdbook_0_5_refuses_keeping_comments_crlf_and_bo
         + "\n# Diagrams.\n[preprocessor.mermaid]\ncommand = \"mdbook-mermaid-that-is-not-installed\"\n";
     fs::write(&book_toml, format!("\u{feff}{}", toml.replace('\n', "\r\n"))).unwrap();
     let book = dir.path().display().to_string();
-    let listed = vision(VERSIONS[1], &["install", &book]);
+    let listed = vision_with_mdbook(VERSIONS[1], &["install", &book]);
     assert_eq!(listed.status.code(), Some(0), "{}", text(&listed.stderr));
     let said = text(&listed.stderr);
     assert!(said.contains("warning: mdBook 0.5 rejects `book.multilingual`"), "{said}");
     assert!(said.contains("warning: the command of [preprocessor.mermaid] is not installed"), "{said}");
     assert!(said.contains("install --fix"), "{said}");
-    let fixed = vision(VERSIONS[1], &["install", &book, "--fix"]);
+    let fixed = vision_with_mdbook(VERSIONS[1], &["install", &book, "--fix"]);
     assert_eq!(fixed.status.code(), Some(0), "{}", text(&fixed.stderr));
     let after = fs::read_to_string(&book_toml).unwrap();
     assert!(after.starts_with('\u{feff}'), "the BOM stays");
@@ -181,7 +160,7 @@ fn install_lists_then_fixes_what_mdbook_0_5_refuses_keeping_comments_crlf_and_bo
     assert!(!after.contains("multilingual"), "{after}");
     assert!(after.contains("# Diagrams.\r\n[preprocessor.mermaid]\r\ncommand = \"mdbook-mermaid-that-is-not-installed\"\r\noptional = true\r\n"), "{after}");
     assert!(after.contains("# The status quo list got long; fold it by default.\r\n"), "comments stay");
-    let again = vision(VERSIONS[1], &["install", &book, "--fix"]);
+    let again = vision_with_mdbook(VERSIONS[1], &["install", &book, "--fix"]);
     assert_eq!(
         fs::read_to_string(&book_toml).unwrap(),
         after,

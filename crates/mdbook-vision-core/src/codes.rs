@@ -65,6 +65,7 @@ codes! {
     MDBOOK_CONFIG = "mdbook-config", Warning, "a key of book.toml that mdBook 0.5 rejects (mdBook 0.4 accepts it)";
     MISSING_CHAPTER = "missing-chapter", Error, "a SUMMARY.md entry whose file does not exist";
     BROKEN_INCLUDE = "broken-include", Error, "an `{{#include}}` (or another mdBook link directive) that mdBook cannot expand; reported by `check`";
+    MIGRATE_KEPT = "migrate-kept", Note, "something `migrate` left as written, because it could not tell, or could not verify, that a change would render the same";
     BAD_ENVIRONMENT = "bad-environment", Warning, "an environment variable the suite reads (`SOURCE_DATE_EPOCH`) holding a value it cannot use";
 }
 

@@ -198,6 +198,12 @@ fn check_values(book: &VisionBook<'_>, args: &StoriesArgs) -> Result<(), Diagnos
     Ok(())
 }
 
+/// The stories `{{#stories ARGS}}` lists, in book order; `None` when `args` cannot be read.
+pub fn listed_stories<'b>(book: &'b VisionBook<'_>, args: &str) -> Option<Vec<&'b Story>> {
+    let args = StoriesArgs::parse(args).ok()?;
+    Some(book.stories.iter().filter(|story| matches(book, story, &args)).collect())
+}
+
 /// Whether `story` passes every filter; without a `kind` filter, character pages are left out.
 fn matches(book: &VisionBook<'_>, story: &Story, args: &StoriesArgs) -> bool {
     let any_of =

@@ -29,6 +29,8 @@ pub struct Installed {
     pub problems: Vec<String>,
     /// Whether `--fix` would change something more.
     pub fixable: bool,
+    /// How many things `--fix` fixed.
+    pub fixed: usize,
 }
 
 /// Adds `[preprocessor.vision]` to the book.toml of the book in `root`, unless it is there; with
@@ -36,18 +38,27 @@ pub struct Installed {
 pub fn install(root: &Path, fix: bool) -> Result<Installed> {
     let path = root.join("book.toml");
     let raw = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let (updated, installed) = edit_file(&raw, fix, &is_installed)?;
+    if installed.changed {
+        write_whole(&path, &updated).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(installed)
+}
+
+/// [`edit`] of the whole file `raw`, keeping its byte order mark and line endings.
+pub fn edit_file(raw: &str, fix: bool, installed: &dyn Fn(&str) -> bool) -> Result<(String, Installed)> {
     let bom = raw.starts_with('\u{feff}');
     let text = raw.trim_start_matches('\u{feff}');
     let crlf = text.contains("\r\n");
-    let (updated, installed) = edit(text, fix, &is_installed)?;
-    if installed.changed {
-        let mut out = if crlf { updated.replace("\r\n", "\n").replace('\n', "\r\n") } else { updated };
-        if bom {
-            out.insert(0, '\u{feff}');
-        }
-        write_whole(&path, &out).with_context(|| format!("writing {}", path.display()))?;
+    let (updated, found) = edit(text, fix, installed)?;
+    if !found.changed {
+        return Ok((raw.to_owned(), found));
     }
-    Ok(installed)
+    let mut out = if crlf { updated.replace("\r\n", "\n").replace('\n', "\r\n") } else { updated };
+    if bom {
+        out.insert(0, '\u{feff}');
+    }
+    Ok((out, found))
 }
 
 /// `text` (a book.toml) with `[preprocessor.vision]` added and, with `fix`, what mdBook 0.5
@@ -60,8 +71,10 @@ pub fn edit(text: &str, fix: bool, installed: &dyn Fn(&str) -> bool) -> Result<(
         .map(|key| format!("mdBook 0.5 rejects `{}` in book.toml: {}", key.key, key.fix()))
         .collect();
     let mut fixable = !rejected.is_empty();
+    let mut fixed = 0;
     if fix {
         compat::apply(&mut document, &rejected);
+        fixed += rejected.len();
     }
     let preprocessors = document.entry("preprocessor").or_insert_with(|| {
         let mut table = Table::new();
@@ -84,6 +97,7 @@ pub fn edit(text: &str, fix: bool, installed: &dyn Fn(&str) -> bool) -> Result<(
         ));
         if fix && let Some(table) = preprocessors.get_mut(&name).and_then(Item::as_table_like_mut) {
             table.insert("optional", value(true));
+            fixed += 1;
         }
     }
     let added = !preprocessors.contains_key(COMBINED);
@@ -92,7 +106,7 @@ pub fn edit(text: &str, fix: bool, installed: &dyn Fn(&str) -> bool) -> Result<(
     }
     let updated = document.to_string();
     let changed = updated != text;
-    Ok((updated, Installed { added, changed, problems, fixable: fixable && !fix }))
+    Ok((updated, Installed { added, changed, problems, fixable: fixable && !fix, fixed }))
 }
 
 /// The preprocessor tables (not the suite's, not mdBook's own, not optional ones) whose

@@ -6,6 +6,7 @@
 //! - [`check`] loads a book as mdBook does and reports every finding, without rendering.
 //! - [`new`] writes a page from its kind's template and adds it to SUMMARY.md.
 //! - [`install`] adds `[preprocessor.vision]` to book.toml, keeping its formatting.
+//! - [`migrate`] moves a hand-maintained book onto the suite, as a diff to review.
 
 pub mod check;
 mod compat;
@@ -13,6 +14,7 @@ mod files;
 pub mod install;
 pub mod load;
 mod mdbook_log;
+pub mod migrate;
 pub mod new;
 mod summary;
 mod template;

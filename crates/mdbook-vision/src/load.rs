@@ -55,6 +55,26 @@ impl From<LoadError> for anyhow::Error {
 
 /// Loads the book in `root`.
 pub fn load(root: &Path) -> Result<LoadedBook, LoadError> {
+    load_book(root, Expand::Includes)
+}
+
+/// Loads the book in `root` with every chapter as its file holds it: `{{#include}}` and its
+/// kin not expanded, so offsets into a chapter are offsets into its file (for `migrate`).
+pub fn load_sources(root: &Path) -> Result<LoadedBook, LoadError> {
+    load_book(root, Expand::Nothing)
+}
+
+/// Whether mdBook's own preprocessors run over the loaded chapters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expand {
+    /// `{{#include}}` and its kin expanded, `README.md` renamed `index.md`: as a preprocessor
+    /// sees the book.
+    Includes,
+    /// The chapters as their files hold them.
+    Nothing,
+}
+
+fn load_book(root: &Path, expand: Expand) -> Result<LoadedBook, LoadError> {
     let mut findings = Vec::new();
     let config = read_config(root, &mut findings)
         .map_err(|error| LoadError { file: "book.toml".to_owned(), error })?;
@@ -62,7 +82,7 @@ pub fn load(root: &Path) -> Result<LoadedBook, LoadError> {
     let summary_path = summary_file.display().to_string().replace('\\', "/");
     let load = || -> Result<Vec<u8>> {
         let summary = read_summary(root, &config.book.src, &summary_path, &mut findings)?;
-        load_with(root, config, summary, &installed_mdbook(), &mut findings)
+        load_with(root, config, summary, expand, &mut findings)
     };
     let request = load().map_err(|error| LoadError { file: summary_path.clone(), error })?;
     Ok(LoadedBook { request, findings, mdbook_version: installed_mdbook() })
@@ -158,10 +178,10 @@ fn load_with(
     root: &Path,
     config: Config,
     summary: Summary,
-    mdbook_version: &str,
+    expand: Expand,
     findings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<u8>> {
-    let use_defaults = config.build.use_default_preprocessors;
+    let use_defaults = config.build.use_default_preprocessors && expand == Expand::Includes;
     let book = MDBook::load_with_config_and_summary(root, config, summary)
         .with_context(|| format!("cannot load the book in {}", root.display()))?;
     let context = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".to_owned());
@@ -175,7 +195,7 @@ fn load_with(
     }
     let mut request = serde_json::to_value((&context, &chapters))?;
     // The heading ids and the parsing are those of the mdBook that builds the book.
-    request[0]["mdbook_version"] = Value::String(mdbook_version.to_owned());
+    request[0]["mdbook_version"] = Value::String(installed_mdbook());
     Ok(serde_json::to_vec(&request)?)
 }
 

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use mdbook_vision::check::{Format, check};
+use mdbook_vision::migrate::{self, Step};
 use mdbook_vision::{install, new};
 
 /// Vision documents in mdBook: story tables, required FAQs, character links, roadmap emoji and
@@ -74,6 +75,29 @@ enum Command {
         #[arg(long)]
         fix: bool,
     },
+    /// Moves a hand-maintained book onto the suite: story blocks from hand tables and FAQ
+    /// answers, redundant character definitions removed, hand story links to directives,
+    /// book.toml fixed.
+    ///
+    /// Without --write, prints the changes as a diff and writes nothing. A change is kept only
+    /// if the book renders the same with it; what cannot be decided is reported and left as
+    /// written.
+    Migrate {
+        /// The book's folder.
+        #[arg(default_value = ".")]
+        book: PathBuf,
+        /// Makes the changes.
+        #[arg(long)]
+        write: bool,
+        /// Runs only these steps.
+        #[arg(long, value_enum, num_args = 1..)]
+        only: Vec<Step>,
+        /// Where the book is or was published (`https://example.github.io/vision-doc/`), so that
+        /// absolute links to its pages count as links to stories; book.toml's `site-url` and
+        /// `git-repository-url` are read too.
+        #[arg(long, value_name = "URL")]
+        published_at: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -88,6 +112,9 @@ fn main() -> ExitCode {
             run_new(&book, &new::NewPage { kind, title, character, pair, no_summary }, dry_run)
         }
         Command::Install { book, fix } => run_install(&book, fix),
+        Command::Migrate { book, write, only, published_at } => {
+            run_migrate(&book, write, &migrate::Options { only, published_at })
+        }
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
@@ -152,6 +179,19 @@ fn run_install(book: &Path, fix: bool) -> i32 {
             message.push_str("run `mdbook-vision install --fix` to fix these in book.toml\n");
         }
         print("", &message);
+    });
+    report_error(result)
+}
+
+fn run_migrate(book: &Path, write: bool, options: &migrate::Options) -> i32 {
+    let result = migrate::plan(book, options).and_then(|migration| {
+        if write {
+            migration.write()?;
+            print("", &migration.summary(true));
+        } else {
+            print(&migration.diff(), &migration.summary(false));
+        }
+        Ok(())
     });
     report_error(result)
 }

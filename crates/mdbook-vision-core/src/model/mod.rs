@@ -25,7 +25,7 @@ pub use self::cast::{CastMention, Character};
 pub use self::kind::{GlobSet, Kind, Kinds, build_globs};
 pub use self::links::CharacterLink;
 
-pub use self::page::{Page, is_relative_path, relative_path};
+pub use self::page::{Page, is_relative_path, relative_path, resolve};
 pub use self::story::{Declaration, STORY_BLOCK, STORY_KEYS, Story, StoryMeta, section_of, slug};
 use crate::codes;
 use crate::config::{DEFAULT_HOW_TO_FILE, Settings, TEMPLATE_STEM};

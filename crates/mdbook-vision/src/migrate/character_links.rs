@@ -1,0 +1,95 @@
+//! The `character-links` step: pasted definitions such as `[Alan]: ../characters/alan.md`
+//! removed where the characters feature makes them redundant.
+//!
+//! A definition is a candidate when its label names a cast member and it points at that cast
+//! member's page (correct) or at no page at all (stale, after a move): without it, the
+//! feature points `[Alan]` and `[Alan][]` at the right page. It is kept when it points
+//! elsewhere (a profile, another site), or is used where the feature does not link: in a
+//! heading, or as the label of a full reference (`[the newcomer][Alan]`).
+
+use mdbook_vision_core::diagnostics::Diagnostic;
+use mdbook_vision_core::markdown::{Document, LinkDefinition, normalize_label};
+use mdbook_vision_core::model::{PageId, VisionBook};
+use pulldown_cmark::LinkType;
+
+use super::links::{Links, page_at};
+use super::{Change, Tally};
+
+/// The changes of the step (one per definition).
+pub(crate) fn plan(book: &VisionBook<'_>, links: &Links) -> (Vec<Change>, Vec<Diagnostic>) {
+    let mut changes = Vec::new();
+    for page_id in book.page_ids() {
+        let page = book.page(page_id);
+        let Some(file) = page.source.source_path.clone() else { continue };
+        for definition in &page.doc.link_definitions {
+            if !is_redundant(book, page_id, definition, links) {
+                continue;
+            }
+            let Some(lines) = whole_lines(&page.doc, definition) else { continue };
+            changes.push(Change {
+                file: file.clone(),
+                location: page.location(definition.range.clone()),
+                splices: vec![(lines, String::new())],
+                tally: vec![Tally::DefinitionRemoved],
+                what: format!("the definition of `[{}]`", definition.label),
+            });
+        }
+    }
+    (changes, Vec::new())
+}
+
+/// Whether the characters feature would make `definition`, on page `page`, redundant.
+fn is_redundant(book: &VisionBook<'_>, page: PageId, definition: &LinkDefinition, links: &Links) -> bool {
+    let Some(character) = book.character_named(&definition.label).map(|id| book.character_at(id)) else {
+        return false;
+    };
+    let from = &book.page(page).output_path;
+    let Some(target) = links.target(from, &definition.destination) else { return false };
+    let leads_home = page_at(book, &target.path) == Some(character.page)
+        && (target.anchor.is_none() || target.anchor == character.anchor);
+    let stale = page_at(book, &target.path).is_none();
+    (leads_home || stale) && only_mentions(&book.page(page).doc, &definition.label)
+}
+
+/// Whether every use of the label is `[Label]` or `[Label][]` outside headings.
+fn only_mentions(doc: &Document<'_>, label: &str) -> bool {
+    let label = normalize_label(label);
+    doc.nodes.all().iter().filter_map(|node| doc.nodes.link(node).map(|info| (node, info))).all(
+        |(node, info)| {
+            let uses = normalize_label(&info.label) == label;
+            let in_heading = doc.headings.iter().any(|h| h.range.contains(&node.range().start));
+            !uses || (matches!(info.link_type, LinkType::Shortcut | LinkType::Collapsed) && !in_heading)
+        },
+    )
+}
+
+/// The lines `definition` fills, line endings included, when nothing else is on them.
+fn whole_lines(doc: &Document<'_>, definition: &LinkDefinition) -> Option<std::ops::Range<usize>> {
+    let text = doc.text;
+    let start = text[..definition.range.start].rfind('\n').map_or(0, |n| n + 1);
+    let end = text[definition.range.end..].find('\n').map_or(text.len(), |n| definition.range.end + n + 1);
+    let before = &text[start..definition.range.start];
+    let after = &text[definition.range.end..end];
+    (before.chars().all(|c| c == ' ') && after.trim().is_empty()).then_some(start..end)
+}
+
+/// `after` (a chapter with lines removed from `before`) without the blank lines the removal
+/// left at its end: it ends as `before` ended.
+pub(crate) fn tidy_end(before: &str, after: &str) -> String {
+    let trailing = |text: &str| text.len() - text.trim_end().len();
+    let body = after.trim_end();
+    format!("{body}{}", &before[before.len() - trailing(before)..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removed_definitions_leave_no_blank_lines_at_the_end() {
+        assert_eq!(tidy_end("a\n\n[A]: x\n", "a\n\n"), "a\n");
+        assert_eq!(tidy_end("a\r\n\r\n[A]: x\r\n", "a\r\n\r\n"), "a\r\n");
+        assert_eq!(tidy_end("a\n\n[A]: x", "a\n\n"), "a");
+        assert_eq!(tidy_end("a\n[A]: x\n\nb\n", "a\n\nb\n"), "a\n\nb\n");
+    }
+}
