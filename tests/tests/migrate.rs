@@ -106,3 +106,16 @@ fn a_dry_run_writes_nothing_and_shows_a_diff() {
         files_under(dir.path()).iter().map(|f| fs::read(dir.path().join(f)).unwrap()).collect();
     assert_eq!(before, after);
 }
+
+#[test]
+fn a_book_whose_settings_have_errors_is_refused_with_them() {
+    let dir = copy_book(&fixture("migrate/story-blocks/before"));
+    let book_toml = dir.path().join("book.toml");
+    let toml = fs::read_to_string(&book_toml).unwrap();
+    fs::write(&book_toml, format!("{toml}colums = 3\n")).unwrap();
+    let error = plan(dir.path(), &Options::default()).unwrap_err();
+    let message = format!("{error:#}");
+    assert!(message.contains("error[unknown-key]") && message.contains("columns"), "{message}");
+    let unchanged = fs::read_to_string(dir.path().join("src/status_quo/short_stories.md")).unwrap();
+    assert!(unchanged.contains("| Character | Shiny Future | Assigned To |"));
+}

@@ -116,7 +116,7 @@ fn a_migrated_book_renders_the_same_cells_and_links() {
         let summary = String::from_utf8_lossy(&output.stderr).into_owned();
         assert!(output.status.success(), "{summary}");
         assert!(
-            summary.starts_with("migrate changed 23 file(s): 3 story blocks added, 16 hand tables replaced by story blocks, 13 character definitions removed, 37 links converted to {{#story}}, 1 list converted to {{#stories}}, 1 edit to book.toml\n"),
+            summary.starts_with("migrate changed 23 files: 3 story blocks added, 16 hand tables replaced by story blocks, 13 character definitions removed, 37 links converted to {{#story}}, 1 list converted to {{#stories}}, 1 edit to book.toml\n"),
             "{summary}"
         );
         assert!(!summary.contains("left as written"), "{summary}");

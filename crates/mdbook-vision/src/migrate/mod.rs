@@ -77,6 +77,11 @@ pub enum Tally {
     BookToml,
 }
 
+/// `count one` or `count many`.
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
 impl Tally {
     fn describe(self, count: usize) -> String {
         let (one, many) = match self {
@@ -89,7 +94,7 @@ impl Tally {
             Tally::ListConverted => ("list converted to {{#stories}}", "lists converted to {{#stories}}"),
             Tally::BookToml => ("edit to book.toml", "edits to book.toml"),
         };
-        format!("{count} {}", if count == 1 { one } else { many })
+        plural(count, one, many)
     }
 }
 
@@ -207,10 +212,12 @@ impl Migration {
         } else {
             let done: Vec<String> = self.tally.iter().map(|(tally, count)| tally.describe(*count)).collect();
             let verb = if written { "changed" } else { "would change" };
-            let _ = writeln!(out, "migrate {verb} {} file(s): {}", self.files.len(), done.join(", "));
+            let files = plural(self.files.len(), "file", "files");
+            let _ = writeln!(out, "migrate {verb} {files}: {}", done.join(", "));
         }
         if !self.kept.is_empty() {
-            let _ = writeln!(out, "{} thing(s) left as written, to decide by hand:", self.kept.len());
+            let things = plural(self.kept.len(), "thing", "things");
+            let _ = writeln!(out, "{things} left as written, to decide by hand:");
             let mut diagnostics = Diagnostics::new();
             diagnostics.extend(self.kept.iter().cloned());
             out.push_str(&diagnostics.render("mdbook-vision migrate", None));

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 use mdbook_vision_core::config;
-use mdbook_vision_core::diagnostics::Diagnostic;
+use mdbook_vision_core::diagnostics::{Diagnostic, Diagnostics, Level};
 use mdbook_vision_core::feature::{COMBINED, tables};
 use mdbook_vision_core::markdown::Flavor;
 use mdbook_vision_core::model::{Needs, VisionBook};
@@ -39,6 +39,7 @@ impl Sources {
     /// tells.
     pub fn load(root: &Path, published_at: &[String]) -> Result<Self> {
         let loaded = load_sources(root)?;
+        refuse_bad_settings(&loaded.request)?;
         let request: Value = serde_json::from_slice(&loaded.request).context("reading the loaded book")?;
         let src = request[0]["config"]["book"]["src"].as_str().unwrap_or("src").to_owned();
         let mut texts = BTreeMap::new();
@@ -185,6 +186,21 @@ impl Sources {
         let root = self.request[0]["root"].as_str().unwrap_or(".");
         std::fs::read(Path::new(root).join(path)).is_ok_and(|bytes| bytes.starts_with("\u{feff}".as_bytes()))
     }
+}
+
+/// Fails, listing them, when the suite's settings have errors: what the steps do depends on
+/// them (kinds, cast, columns), and verifying with faulty settings would verify nothing.
+fn refuse_bad_settings(request: &[u8]) -> Result<()> {
+    let environment = Environment { github_actions: false, ..Environment::from_process() };
+    let (_, findings) = analyze(&crate::COMBINED, request, &environment);
+    let mut errors = Diagnostics::new();
+    let about_settings =
+        |d: &&Diagnostic| d.level == Level::Error && d.location.as_ref().is_some_and(|l| l.setting.is_some());
+    errors.extend(findings.iter().filter(about_settings).cloned());
+    if errors.iter().next().is_some() {
+        bail!("fix the suite's settings first:\n{}", errors.render("mdbook-vision migrate", None));
+    }
+    Ok(())
 }
 
 /// What the suite makes of one chapter.
