@@ -14,7 +14,7 @@ use mdbook_vision_core::diagnostics::{Diagnostic, Location};
 use mdbook_vision_core::model::Kind;
 
 use super::sources::Sources;
-use super::{Tally, kept};
+use super::{Tally, kept_finding};
 use crate::install::edit_file;
 use crate::load::is_installed;
 
@@ -33,7 +33,7 @@ pub(crate) fn plan(sources: &mut Sources, tally: &mut BTreeMap<Tally, usize>) ->
         .problems
         .iter()
         .filter(|problem| problem.contains("is there too"))
-        .map(|problem| kept(Location::file("book.toml"), problem.clone(), "remove the table by hand"))
+        .map(|problem| kept_finding(Location::file("book.toml"), problem.clone(), "remove the table by hand"))
         .collect();
     findings.extend(sources.with_model(|book| {
         [Kind::STATUS_QUO, Kind::SHINY_FUTURE]
@@ -42,7 +42,7 @@ pub(crate) fn plan(sources: &mut Sources, tally: &mut BTreeMap<Tally, usize>) ->
             .filter(|&kind| !book.settings.required_questions.contains_key(book.kinds.name(kind)))
             .map(|kind| {
                 let name = book.kinds.name(kind);
-                kept(
+                kept_finding(
                     Location::file("book.toml"),
                     format!("the book has no {name} template: its stories are only offered the seed's questions, as notes"),
                     "add a template.md to the kind's folder, or list the questions under `required-questions` in [preprocessor.vision]",

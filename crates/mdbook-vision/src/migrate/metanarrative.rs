@@ -18,7 +18,7 @@ use mdbook_vision_metanarrative::listed_stories;
 use pulldown_cmark::LinkType;
 
 use super::links::{Links, story_at};
-use super::{Change, Tally, kept};
+use super::{Change, Tally, kept_finding};
 
 /// The changes of the step (one per link), and the links to stories it cannot convert.
 pub(crate) fn plan(book: &VisionBook<'_>, links: &Links) -> (Vec<Change>, Vec<Diagnostic>) {
@@ -50,7 +50,9 @@ pub(crate) fn plan(book: &VisionBook<'_>, links: &Links) -> (Vec<Change>, Vec<Di
                     splices: vec![(range, directive)],
                     tally: vec![Tally::LinkConverted],
                 }),
-                Err(why) => undecided.push(kept(location, why, "convert it by hand, or leave it as it is")),
+                Err(why) => {
+                    undecided.push(kept_finding(location, why, "convert it by hand, or leave it as it is"))
+                }
             }
         }
     }

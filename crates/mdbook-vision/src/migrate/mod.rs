@@ -28,6 +28,9 @@ use mdbook_vision_core::diagnostics::{Diagnostic, Diagnostics, Location};
 use mdbook_vision_core::splice::Edits;
 
 use crate::files::write_whole;
+use mdbook_vision_core::model::VisionBook;
+
+use crate::migrate::links::Links;
 use crate::migrate::sources::Sources;
 
 /// A step of the migration, each of which can run alone.
@@ -144,42 +147,46 @@ pub fn plan(root: &Path, options: &Options) -> Result<Migration> {
     let steps: Vec<Step> =
         Step::ALL.into_iter().filter(|s| options.only.is_empty() || options.only.contains(s)).collect();
     for step in &steps {
-        let (changes, undecided) = match step {
-            Step::StoryBlocks => sources.with_model(|book| story_blocks::plan(book, sources.links()))?,
+        let findings = match step {
+            Step::StoryBlocks => run_chapter_step(&mut sources, story_blocks::plan, &mut tally)?,
             Step::CharacterLinks => {
-                sources.with_model(|book| character_links::plan(book, sources.links()))?
+                let findings = run_chapter_step(&mut sources, character_links::plan, &mut tally)?;
+                sources.tidy_ends();
+                findings
             }
-            Step::Metanarrative => sources.with_model(|book| metanarrative::plan(book, sources.links()))?,
-            Step::BookToml => {
-                let toml = book_toml::plan(&mut sources, &mut tally)?;
-                kept.extend(toml);
-                continue;
-            }
+            Step::Metanarrative => run_chapter_step(&mut sources, metanarrative::plan, &mut tally)?,
+            Step::BookToml => book_toml::plan(&mut sources, &mut tally)?,
         };
-        kept.extend(undecided);
-        let (accepted, dropped) = verify::verify(&sources, changes)?;
-        kept.extend(dropped);
-        for change in &accepted {
-            for counted in &change.tally {
-                *tally.entry(*counted).or_default() += 1;
-            }
-        }
-        sources.apply(&accepted)?;
-        if *step == Step::CharacterLinks {
-            sources.tidy_ends(accepted.iter().map(|c| c.file.as_str()));
-        }
+        kept.extend(findings);
     }
     if !steps.contains(&Step::BookToml) && !sources.runs_the_suite() {
-        kept.push(
-            Diagnostic::new(
-                codes::MIGRATE_KEPT,
-                "book.toml does not run the suite: story blocks and directives would show as written",
-            )
-            .at(Location::file("book.toml"))
-            .with_help("run `mdbook-vision migrate --only book-toml`, or `mdbook-vision install`"),
-        );
+        kept.push(kept_finding(
+            Location::file("book.toml"),
+            "book.toml does not run the suite: story blocks and directives would show as written",
+            "run `mdbook-vision migrate --only book-toml`, or `mdbook-vision install`",
+        ));
     }
     Ok(Migration { root: root.to_owned(), files: sources.changed_files(), tally, kept })
+}
+
+/// What a step that changes chapters proposes: its changes, and what it cannot decide.
+type Proposal = (Vec<Change>, Vec<Diagnostic>);
+
+/// Runs a step that changes chapters, planned by `plan`: its changes verified, the kept ones
+/// made and counted in `tally`; the findings are what it left as written.
+fn run_chapter_step(
+    sources: &mut Sources,
+    plan: fn(&VisionBook<'_>, &Links) -> Proposal,
+    tally: &mut BTreeMap<Tally, usize>,
+) -> Result<Vec<Diagnostic>> {
+    let (changes, mut undecided) = sources.with_model(|book| plan(book, sources.links()))?;
+    let (accepted, dropped) = verify::verify(sources, changes)?;
+    undecided.extend(dropped);
+    for counted in accepted.iter().flat_map(|change| &change.tally) {
+        *tally.entry(*counted).or_default() += 1;
+    }
+    sources.apply(&accepted)?;
+    Ok(undecided)
 }
 
 impl Migration {
@@ -253,6 +260,6 @@ fn apply_changes<'c>(text: &str, changes: impl IntoIterator<Item = &'c Change>) 
 }
 
 /// A finding about something `migrate` left as written.
-fn kept(location: Location, message: impl Into<String>, help: &str) -> Diagnostic {
+fn kept_finding(location: Location, message: impl Into<String>, help: &str) -> Diagnostic {
     Diagnostic::new(codes::MIGRATE_KEPT, message).at(location).with_help(help)
 }

@@ -59,10 +59,12 @@ impl Sources {
         )
     }
 
-    /// Removes, from the end of each chapter in `files`, the blank lines the steps left there.
-    pub fn tidy_ends<'f>(&mut self, files: impl IntoIterator<Item = &'f str>) {
-        for file in files {
-            if let (Some(before), Some(text)) = (self.original.get(file), self.texts.get_mut(file)) {
+    /// Removes, from the end of each chapter the steps changed, the blank lines they left there.
+    pub fn tidy_ends(&mut self) {
+        for (file, text) in &mut self.texts {
+            if let Some(before) = self.original.get(file)
+                && text != before
+            {
                 *text = super::character_links::tidy_end(before, text);
             }
         }

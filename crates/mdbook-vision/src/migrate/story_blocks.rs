@@ -24,7 +24,7 @@ use mdbook_vision_faq::find_faq;
 use mdbook_vision_stories::FIELDS;
 
 use super::links::{Links, Target, page_at};
-use super::{Change, Tally, kept};
+use super::{Change, Tally, kept_finding};
 
 /// The questions whose answer names the status quo stories a shiny future retells.
 const RETELLING_QUESTIONS: &[&str] = &["What status quo stories are you retelling?"];
@@ -143,7 +143,7 @@ fn block_for(
     let location = page.location(at..at);
     let undecided = |why: String| {
         let message = format!("no story block for `{}`: {why}", story.id);
-        kept(location.clone(), message, "fix the table, or write the story block by hand")
+        kept_finding(location.clone(), message, "fix the table, or write the story block by hand")
     };
     let mut meta = Meta::default();
     let mut notes = Vec::new();
@@ -171,7 +171,7 @@ fn block_for(
     let what = format!("the story block of `{}`", story.id);
     let note = notes.first().map(|why| {
         // The block is still written, without a character: the rest of it is sound.
-        kept(
+        kept_finding(
             location.clone(),
             format!("{what} has no character: {why}"),
             "add `character = \"...\"` to its block by hand",

@@ -19,7 +19,7 @@ use mdbook_vision_core::diagnostics::{Diagnostic, Level};
 use mdbook_vision_core::markdown::{Document, Element, Flavor, NodeKind, end_of};
 
 use super::sources::{Rendered, Sources};
-use super::{Change, kept};
+use super::{Change, kept_finding};
 
 /// How many times a step's changes are narrowed down before the rest are given up.
 const ROUNDS: usize = 3;
@@ -71,7 +71,7 @@ pub(crate) fn verify(sources: &Sources, changes: Vec<Change>) -> Result<(Vec<Cha
 }
 
 fn report(change: &Change, reason: &str) -> Diagnostic {
-    kept(
+    kept_finding(
         change.location.clone(),
         format!("{} left as written: {reason}", change.what),
         "change it by hand, or leave it: the suite renders it as it is",
