@@ -119,3 +119,12 @@ fn a_book_whose_settings_have_errors_is_refused_with_them() {
     let unchanged = fs::read_to_string(dir.path().join("src/status_quo/short_stories.md")).unwrap();
     assert!(unchanged.contains("| Character | Shiny Future | Assigned To |"));
 }
+
+#[test]
+fn a_book_on_the_standalone_preprocessors_gets_no_second_pass() {
+    let dir = copy_book(&mdbook_vision_tests::workspace_root().join("book-example"));
+    let options = Options { only: vec![Step::BookToml, Step::StoryBlocks], published_at: Vec::new() };
+    let migration = plan(dir.path(), &options).unwrap();
+    assert!(migration.is_empty(), "{}", migration.diff());
+    assert!(!migration.summary(false).contains("run a second time"), "{}", migration.summary(false));
+}

@@ -18,6 +18,16 @@ use crate::load::is_installed;
 /// mdBook's own preprocessors, which need no command.
 const BUILT_IN: &[&str] = &["links", "index"];
 
+/// What to do with a book.toml that runs the suite's standalone preprocessors already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standalone {
+    /// Add `[preprocessor.vision]` anyway, and report that they would run twice (`install`,
+    /// asked for the combined preprocessor).
+    AddCombined,
+    /// Keep them, and add nothing (`migrate`, for a book already on the suite).
+    KeepThem,
+}
+
 /// What `install` did, or found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Installed {
@@ -38,7 +48,7 @@ pub struct Installed {
 pub fn install(root: &Path, fix: bool) -> Result<Installed> {
     let path = root.join("book.toml");
     let raw = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let (updated, installed) = edit_file(&raw, fix, &is_installed)?;
+    let (updated, installed) = edit_file(&raw, fix, Standalone::AddCombined, &is_installed)?;
     if installed.changed {
         write_whole(&path, &updated).with_context(|| format!("writing {}", path.display()))?;
     }
@@ -46,11 +56,16 @@ pub fn install(root: &Path, fix: bool) -> Result<Installed> {
 }
 
 /// [`edit`] of the whole file `raw`, keeping its byte order mark and line endings.
-pub fn edit_file(raw: &str, fix: bool, installed: &dyn Fn(&str) -> bool) -> Result<(String, Installed)> {
+pub fn edit_file(
+    raw: &str,
+    fix: bool,
+    standalone: Standalone,
+    installed: &dyn Fn(&str) -> bool,
+) -> Result<(String, Installed)> {
     let bom = raw.starts_with('\u{feff}');
     let text = raw.trim_start_matches('\u{feff}');
     let crlf = text.contains("\r\n");
-    let (updated, found) = edit(text, fix, installed)?;
+    let (updated, found) = edit(text, fix, standalone, installed)?;
     if !found.changed {
         return Ok((raw.to_owned(), found));
     }
@@ -61,9 +76,15 @@ pub fn edit_file(raw: &str, fix: bool, installed: &dyn Fn(&str) -> bool) -> Resu
     Ok((out, found))
 }
 
-/// `text` (a book.toml) with `[preprocessor.vision]` added and, with `fix`, what mdBook 0.5
-/// refuses fixed; `installed` says whether a command is installed.
-pub fn edit(text: &str, fix: bool, installed: &dyn Fn(&str) -> bool) -> Result<(String, Installed)> {
+/// `text` (a book.toml) with `[preprocessor.vision]` added (unless `standalone` keeps the
+/// standalone tables it has) and, with `fix`, what mdBook 0.5 refuses fixed; `installed` says
+/// whether a command is installed.
+pub fn edit(
+    text: &str,
+    fix: bool,
+    standalone: Standalone,
+    installed: &dyn Fn(&str) -> bool,
+) -> Result<(String, Installed)> {
     let rejected = compat::rejected_by_mdbook_05(text).context("book.toml is not valid TOML")?;
     let mut document: DocumentMut = text.parse().context("book.toml is not valid TOML")?;
     let mut problems: Vec<String> = rejected
@@ -84,10 +105,18 @@ pub fn edit(text: &str, fix: bool, installed: &dyn Fn(&str) -> bool) -> Result<(
     let Some(preprocessors) = preprocessors.as_table_like_mut() else {
         anyhow::bail!("`preprocessor` in book.toml is not a table");
     };
-    let standalone_tables = FeatureId::ALL.iter().map(|f| f.preprocessor());
-    for standalone in standalone_tables.filter(|name| preprocessors.contains_key(name)) {
+    let standalone_tables: Vec<&str> = FeatureId::ALL
+        .iter()
+        .map(|f| f.preprocessor())
+        .filter(|name| preprocessors.contains_key(name))
+        .collect();
+    // Kept alone, they run once; beside `[preprocessor.vision]`, twice.
+    let keep = standalone == Standalone::KeepThem
+        && !standalone_tables.is_empty()
+        && !preprocessors.contains_key(COMBINED);
+    for table in standalone_tables.iter().filter(|_| !keep) {
         problems.push(format!(
-            "[preprocessor.{standalone}] is there too: it would run a second time; remove it, its settings can move to [preprocessor.vision]"
+            "[preprocessor.{table}] is there too: it would run a second time; remove it, its settings can move to [preprocessor.vision]"
         ));
     }
     for name in missing_commands(preprocessors, installed) {
@@ -100,7 +129,7 @@ pub fn edit(text: &str, fix: bool, installed: &dyn Fn(&str) -> bool) -> Result<(
             fixed += 1;
         }
     }
-    let added = !preprocessors.contains_key(COMBINED);
+    let added = !keep && !preprocessors.contains_key(COMBINED);
     if added {
         preprocessors.insert(COMBINED, Item::Table(Table::new()));
     }
@@ -143,7 +172,8 @@ mod tests {
     #[test]
     fn the_table_is_added_once_keeping_comments() {
         let text = "# My book\n[book]\ntitle = \"T\" # the title\n\n[output.html] # html\n";
-        let (once, installed) = edit(text, false, &nothing_installed).unwrap_or_default();
+        let (once, installed) =
+            edit(text, false, Standalone::AddCombined, &nothing_installed).unwrap_or_default();
         assert!(installed.problems.is_empty(), "{:?}", installed.problems);
         assert!(installed.added && installed.changed);
         assert!(
@@ -151,7 +181,8 @@ mod tests {
             "{once}"
         );
         assert!(once.contains("[preprocessor.vision]"), "{once}");
-        let (twice, again) = edit(&once, false, &nothing_installed).unwrap_or_default();
+        let (twice, again) =
+            edit(&once, false, Standalone::AddCombined, &nothing_installed).unwrap_or_default();
         assert_eq!(twice, once);
         assert!(!again.changed);
     }
@@ -159,11 +190,12 @@ mod tests {
     #[test]
     fn what_mdbook_05_refuses_is_listed_and_fixed_with_fix() {
         let text = "[book]\nmultilingual = false # an old key\n\n[preprocessor.mermaid]\ncommand = \"mdbook-mermaid\"\n\n[preprocessor.vision-faq]\n\n[output.html]\ncurly-quotes = true\n";
-        let (listed, found) = edit(text, false, &nothing_installed).unwrap_or_default();
+        let (listed, found) =
+            edit(text, false, Standalone::AddCombined, &nothing_installed).unwrap_or_default();
         assert_eq!(found.problems.len(), 4, "{:?}", found.problems);
         assert!(found.fixable);
         assert!(listed.contains("multilingual"));
-        let (fixed, done) = edit(text, true, &nothing_installed).unwrap_or_default();
+        let (fixed, done) = edit(text, true, Standalone::AddCombined, &nothing_installed).unwrap_or_default();
         assert!(!done.fixable);
         assert_eq!(
             fixed,

@@ -1,6 +1,7 @@
 //! The `book-toml` step: book.toml made to run the suite, as `install --fix` does:
-//! `[preprocessor.vision]` added, keys mdBook 0.5 rejects removed or renamed, preprocessors
-//! whose command is not installed marked `optional = true`. Comments, formatting, line endings
+//! `[preprocessor.vision]` added (unless the book runs the standalone preprocessors already),
+//! keys mdBook 0.5 rejects removed or renamed, preprocessors whose command is not installed
+//! marked `optional = true`. Comments, formatting, line endings
 //! and a byte order mark are kept.
 //!
 //! The legend and the required questions are not written: the suite reads them from the
@@ -15,14 +16,14 @@ use mdbook_vision_core::model::Kind;
 
 use super::sources::Sources;
 use super::{Tally, kept_finding};
-use crate::install::edit_file;
+use crate::install::{Standalone, edit_file};
 use crate::load::is_installed;
 
 /// Edits book.toml in `sources`, counting the edits in `tally`; the findings are what it
 /// leaves to the author.
 pub(crate) fn plan(sources: &mut Sources, tally: &mut BTreeMap<Tally, usize>) -> Result<Vec<Diagnostic>> {
     let current = sources.book_toml.as_ref().map_or_else(String::new, |(_, now)| now.clone());
-    let (updated, installed) = edit_file(&current, true, &is_installed)?;
+    let (updated, installed) = edit_file(&current, true, Standalone::KeepThem, &is_installed)?;
     let edits = usize::from(installed.added) + installed.fixed;
     if edits > 0 {
         *tally.entry(Tally::BookToml).or_default() += edits;
