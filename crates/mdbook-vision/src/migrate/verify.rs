@@ -190,8 +190,12 @@ fn compare(
 }
 
 fn difference(was: &Outline, now: &Outline) -> Option<String> {
+    if let Some((code, message)) = now.errors.iter().find(|e| !was.errors.contains(e)) {
+        return Some(format!("it would be an error: {message} [{code}]"));
+    }
     if was.text != now.text {
-        return Some("its text would change".to_owned());
+        let (before, after) = first_difference(&was.text, &now.text);
+        return Some(format!("its text would change from “{before}” to “{after}”"));
     }
     if let Some((text, target)) = missing(&was.links, &now.links) {
         return Some(format!("the link “{text}” to `{target}` would be lost"));
@@ -203,10 +207,23 @@ fn difference(was: &Outline, now: &Outline) -> Option<String> {
             return Some(format!("the table | {} | would not render the same cells", header.join(" | ")));
         }
     }
-    if let Some((code, message)) = now.errors.iter().find(|e| !was.errors.contains(e)) {
-        return Some(format!("it would be an error: {message} [{code}]"));
-    }
     None
+}
+
+/// A few words around the first place where `was` and `now` differ, in each.
+fn first_difference(was: &str, now: &str) -> (String, String) {
+    const AROUND: usize = 30;
+    let same = was.chars().zip(now.chars()).take_while(|(a, b)| a == b).count();
+    let excerpt = |text: &str| -> String {
+        let start = same.saturating_sub(AROUND);
+        let piece: String = text.chars().skip(start).take(2 * AROUND).collect();
+        format!(
+            "{}{piece}{}",
+            if start > 0 { "…" } else { "" },
+            if text.chars().count() > start + 2 * AROUND { "…" } else { "" }
+        )
+    };
+    (excerpt(was), excerpt(now))
 }
 
 /// The first of `was` that is not, in order, in `now`.
