@@ -146,14 +146,14 @@ fn block_for(
         kept_finding(location.clone(), message, "fix the table, or write the story block by hand")
     };
     let mut meta = Meta::default();
-    let mut notes = Vec::new();
+    let mut no_character = None;
     if let Some(table) = &story.table {
         read_table(book, page, story, table, planned, links, &mut meta).map_err(undecided)?;
     }
     if meta.character.is_empty() {
         match infer_character(book, page_id, story, section.clone()) {
             Ok(name) => meta.character.push(name),
-            Err(why) => notes.push(why),
+            Err(why) => no_character = Some(why),
         }
     }
     if story.table.is_none() && story.kind == Kind::SHINY_FUTURE {
@@ -169,7 +169,7 @@ fn block_for(
         }
     };
     let what = format!("the story block of `{}`", story.id);
-    let note = notes.first().map(|why| {
+    let note = no_character.map(|why| {
         // The block is still written, without a character: the rest of it is sound.
         kept_finding(
             location.clone(),
