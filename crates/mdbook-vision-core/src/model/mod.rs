@@ -445,14 +445,14 @@ impl<'a> VisionBook<'a> {
         for (index, story) in self.stories.iter().enumerate() {
             self.stories_by_id.entry(story.id.clone()).or_default().push(StoryId::at(index));
         }
-        let pages = &self.pages;
+        let mut parts: HashMap<PageId, Vec<PageId>> = HashMap::new();
+        for (index, page) in self.pages.iter().enumerate() {
+            if let Some(whole) = page.part_of {
+                parts.entry(whole).or_default().push(PageId::at(index));
+            }
+        }
         for story in self.stories.iter_mut().filter(|s| s.anchor.is_none()) {
-            story.parts = pages
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.part_of == Some(story.page))
-                .map(|(i, _)| PageId::at(i))
-                .collect();
+            story.parts = parts.get(&story.page).cloned().unwrap_or_default();
         }
         self.partners = self.find_partners();
         self.story_characters = self.stories.iter().map(|_| OnceLock::new()).collect();
@@ -536,8 +536,10 @@ fn mark_parts(pages: &mut [Page<'_>]) {
             ancestor = pages[up.index()].parent;
         }
         let file = pages[index].source.file().unwrap_or_default();
-        let in_folder =
-            || folders.iter().filter(|(folder, _)| file.starts_with(folder.as_str())).map(|(_, &p)| p).min();
+        // The folders `file` is in: each prefix of it that ends in a `/`.
+        let in_folder = || {
+            file.match_indices('/').filter_map(|(slash, _)| folders.get(&file[..=slash]).copied()).min()
+        };
         pages[index].part_of = part_of.or_else(in_folder).filter(|&p| p.index() != index);
     }
 }
