@@ -54,7 +54,9 @@ impl Edits {
         }
         let mut splices: Vec<&Splice> = self.splices.iter().collect();
         splices.sort_by_key(|s| (s.range.start, s.range.end));
-        let mut out = String::with_capacity(original.len());
+        let removed: usize = splices.iter().map(|s| s.range.len()).sum();
+        let added: usize = splices.iter().map(|s| s.replacement.len()).sum();
+        let mut out = String::with_capacity((original.len() + added).saturating_sub(removed));
         let mut copied_to = 0;
         for splice in splices {
             let Range { start, end } = splice.range;
