@@ -34,13 +34,28 @@ impl Feature for Metanarrative {
     }
 
     fn prepare<'b>(&self, book: &'b VisionBook<'b>, _: &mut Vec<Diagnostic>) -> Box<dyn PageEditor + 'b> {
-        Box::new(Expander { book })
+        Box::new(Expander { book, topics: std::sync::OnceLock::new() })
     }
 }
 
 /// The metanarrative feature prepared for a book.
 struct Expander<'b> {
     book: &'b VisionBook<'b>,
+    /// Every topic stories have, sorted, once a `{{#stories}}` filters on one.
+    topics: std::sync::OnceLock<Vec<&'b str>>,
+}
+
+impl<'b> Expander<'b> {
+    /// Every topic stories have, sorted and without repeats.
+    fn topics(&self) -> &[&'b str] {
+        self.topics.get_or_init(|| {
+            let mut known: Vec<&str> =
+                self.book.stories.iter().flat_map(|s| s.meta.topics.iter().map(String::as_str)).collect();
+            known.sort_unstable();
+            known.dedup();
+            known
+        })
+    }
 }
 
 impl PageEditor for Expander<'_> {
@@ -56,7 +71,7 @@ impl PageEditor for Expander<'_> {
             let expanded = if directive.name == "story" {
                 expand_story(book, page, directive)
             } else {
-                expand_stories(book, page, directive, diagnostics)
+                expand_stories(self, page, directive, diagnostics)
             };
             match expanded {
                 Ok(text) => edits.replace(directive.range.clone(), text),
@@ -115,11 +130,12 @@ fn check_anchor(page: &Page<'_>, story: &Story, anchor: &str) -> Result<(), Diag
 
 /// `{{#stories topic=T character=C kind=K}}`.
 fn expand_stories(
-    book: &VisionBook<'_>,
+    expander: &Expander<'_>,
     page: PageId,
     directive: &Directive<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<String, Diagnostic> {
+    let book = expander.book;
     let args = StoriesArgs::parse(directive.args)?;
     check_values(book, &args)?;
     let doc = &book.page(page).doc;
@@ -133,7 +149,7 @@ fn expand_stories(
         .filter(|story| matches(book, story, &args))
         .map(|story| format!("- {}", link(&story.title, &book.link_to_story(page, story))))
         .collect();
-    let unknown_topics = unknown_topics(book, &args);
+    let unknown_topics = unknown_topics(expander, &args);
     for (topic, help) in &unknown_topics {
         diagnostics.push(
             Diagnostic::new(codes::UNKNOWN_TOPIC, format!("no story has the topic `{topic}`"))
@@ -164,16 +180,16 @@ fn expand_stories(
 }
 
 /// The topics of `args` that no story has, each with a hint: the nearest topic stories have.
-fn unknown_topics(book: &VisionBook<'_>, args: &StoriesArgs) -> Vec<(String, String)> {
-    let mut known: Vec<&str> =
-        book.stories.iter().flat_map(|s| s.meta.topics.iter().map(String::as_str)).collect();
-    known.sort_unstable();
-    known.dedup();
-    args.filters
-        .iter()
-        .filter(|(filter, _)| *filter == Filter::Topic)
-        .flat_map(|(_, values)| values)
-        .filter(|value| !known.contains(&value.as_str()))
+fn unknown_topics(expander: &Expander<'_>, args: &StoriesArgs) -> Vec<(String, String)> {
+    let values: Vec<&String> =
+        args.filters.iter().filter(|(filter, _)| *filter == Filter::Topic).flat_map(|(_, v)| v).collect();
+    if values.is_empty() {
+        return Vec::new();
+    }
+    let known = expander.topics();
+    values
+        .into_iter()
+        .filter(|value| known.binary_search(&value.as_str()).is_err())
         .map(|value| (value.clone(), suggestion(value, "topics", known.iter().copied())))
         .collect()
 }
@@ -200,17 +216,14 @@ fn check_values(book: &VisionBook<'_>, args: &StoriesArgs) -> Result<(), Diagnos
 
 /// Whether `story` passes every filter; without a `kind` filter, character pages are left out.
 fn matches(book: &VisionBook<'_>, story: &Story, args: &StoriesArgs) -> bool {
-    let any_of =
-        |values: &[String], candidates: &[&str]| values.iter().any(|v| candidates.contains(&v.as_str()));
+    let any_of = |values: &[String], candidates: &[String]| values.iter().any(|v| candidates.contains(v));
     let has_kind_filter = args.filters.iter().any(|(f, _)| *f == Filter::Kind);
     if !has_kind_filter && story.kind == Kind::CHARACTER {
         return false;
     }
     args.filters.iter().all(|(filter, values)| match filter {
-        Filter::Topic => any_of(values, &story.meta.topics.iter().map(String::as_str).collect::<Vec<_>>()),
-        Filter::Character => {
-            any_of(values, &book.characters_of(story).iter().map(String::as_str).collect::<Vec<_>>())
-        }
-        Filter::Kind => any_of(values, &[book.kinds.name(story.kind)]),
+        Filter::Topic => any_of(values, &story.meta.topics),
+        Filter::Character => any_of(values, book.characters_of(story)),
+        Filter::Kind => values.iter().any(|v| v == book.kinds.name(story.kind)),
     })
 }
