@@ -62,9 +62,11 @@ impl VisionBook<'_> {
         let mut links: Vec<CharacterLink> = nodes
             .iter()
             .enumerate()
-            .filter(|(_, node)| !doc.in_generated(node.range().start))
             .filter_map(|(index, node)| {
                 let LinkInfo { link_type, destination, label } = doc.nodes.link(node)?;
+                if doc.in_generated(node.range().start) {
+                    return None;
+                }
                 let by_label = is_reference(*link_type).then(|| self.character_named(label)).flatten();
                 let stale = is_relative_path(destination) && self.page_at(page, destination).is_none();
                 let by_stale_path = || stale.then(|| self.character_by_file_name(destination)).flatten();

@@ -125,13 +125,19 @@ pub fn is_relative_path(destination: &str) -> bool {
 
 /// The path of `to` relative to the folder of `from`; both relative to `src`.
 pub fn relative_path(from: &str, to: &str) -> String {
-    let from_dirs: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
-    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
-    let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
-    let common = from_dirs.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<&str> = vec![".."; from_dirs.len() - common];
-    parts.extend(&to_parts[common..]);
-    parts.join("/")
+    fn parts(path: &str) -> impl Iterator<Item = &str> + Clone {
+        path.split('/').filter(|s| !s.is_empty())
+    }
+    let from_dirs = parts(from).count().saturating_sub(1);
+    let common = parts(from).take(from_dirs).zip(parts(to)).take_while(|(a, b)| a == b).count();
+    let mut relative = String::with_capacity(3 * (from_dirs - common) + to.len());
+    for part in std::iter::repeat_n("..", from_dirs - common).chain(parts(to).skip(common)) {
+        if !relative.is_empty() {
+            relative.push('/');
+        }
+        relative.push_str(part);
+    }
+    relative
 }
 
 /// The path, relative to `src`, that a link destination written on the page rendered from
