@@ -5,13 +5,18 @@
 //! mdBook 0.5 names them `items`, writes config nulls, and gives draft chapters `path: null`.
 //! The request is kept as JSON values and only chapter `content` strings are ever replaced,
 //! so the answer is in the dialect that was sent and every field this suite does not know,
-//! in the context or in any chapter, survives the round trip.
+//! in the context or in any chapter, survives the round trip. An edited chapter's content is
+//! spliced as the answer is written, never held whole.
+
+use std::cell::Cell;
 
 use anyhow::{Context as _, Result, anyhow, bail};
+use serde::ser::{Serialize, SerializeMap as _, SerializeSeq as _, Serializer};
 use serde_json::{Map, Value};
 
 use crate::codes;
 use crate::diagnostics::Diagnostic;
+use crate::splice::Edits;
 
 /// The mdBook versions the suite supports, as a semver requirement.
 pub const SUPPORTED_MDBOOK: &str = ">=0.4.0, <0.6.0";
@@ -40,6 +45,8 @@ pub struct Request {
     context: Map<String, Value>,
     book: Value,
     dialect: Dialect,
+    /// The edits of the chapters [`Request::chapters`] returns, by position.
+    edits: Vec<Option<Edits>>,
 }
 
 /// A chapter as mdBook sent it, in SUMMARY.md order, borrowed from the request.
@@ -92,7 +99,7 @@ impl Request {
             .ok_or_else(|| anyhow!("the preprocessor context has no `mdbook_version` string"))?;
         findings.extend(check_version(version));
         let dialect = dialect_of(&book)?;
-        let request = Request { context, book, dialect };
+        let request = Request { context, book, dialect, edits: Vec::new() };
         request.validate_items()?;
         Ok(request)
     }
@@ -142,23 +149,20 @@ impl Request {
         chapters
     }
 
-    /// Replaces the content of the chapters returned by [`Request::chapters`], by position;
-    /// `None` leaves a chapter exactly as it was sent.
-    pub fn set_contents(&mut self, contents: Vec<Option<String>>) {
-        let mut contents = contents.into_iter();
-        visit_chapters_mut(self.items_mut(), &mut |chapter| {
-            if chapter_source(chapter).is_none() {
-                return;
-            }
-            if let Some(Some(content)) = contents.next() {
-                chapter.insert("content".to_owned(), Value::String(content));
-            }
-        });
+    /// Sets the edits of the chapters returned by [`Request::chapters`], by position, each
+    /// [`Edits::checked`] against the chapter's content; `None` leaves a chapter exactly as it
+    /// was sent. [`Request::write_book`] makes them; [`Request::chapters`] still gives the
+    /// chapters as they were sent.
+    pub fn set_edits(&mut self, edits: Vec<Option<Edits>>) {
+        self.edits = edits;
     }
 
-    /// Writes the book as JSON, in the dialect it was sent in: what goes to stdout.
+    /// Writes the book as JSON, in the dialect it was sent in, with the chapters edited: what
+    /// goes to stdout.
     pub fn write_book(&self, writer: impl std::io::Write) -> Result<()> {
-        serde_json::to_writer(writer, &self.book).context("could not write the book to stdout")
+        let answer = Answer { edits: &self.edits, next: Cell::new(0) };
+        let book = AnswerBook { book: &self.book, items_key: self.dialect.items_key(), answer: &answer };
+        serde_json::to_writer(writer, &book).context("could not write the book to stdout")
     }
 
     fn items(&self) -> &[Value] {
@@ -167,14 +171,6 @@ impl Request {
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or_default()
-    }
-
-    fn items_mut(&mut self) -> &mut [Value] {
-        let key = self.dialect.items_key();
-        match self.book.get_mut(key).and_then(Value::as_array_mut) {
-            Some(items) => items.as_mut_slice(),
-            None => &mut [],
-        }
     }
 
     fn validate_items(&self) -> Result<()> {
@@ -273,15 +269,98 @@ fn visit_items<'v>(items: &'v [Value], visit: &mut impl FnMut(&'v Value)) {
     }
 }
 
-fn visit_chapters_mut(items: &mut [Value], visit: &mut impl FnMut(&mut Map<String, Value>)) {
-    for item in items {
-        if let Some(Value::Object(chapter)) = item.get_mut("Chapter") {
-            visit(chapter);
-            if let Some(Value::Array(sub_items)) = chapter.get_mut("sub_items") {
-                visit_chapters_mut(sub_items, visit);
+/// The book as it is answered: the request's book, each edited chapter spliced as it is
+/// written.
+struct AnswerBook<'r> {
+    book: &'r Value,
+    items_key: &'static str,
+    answer: &'r Answer<'r>,
+}
+
+/// The edits of the chapters, and the position of the next chapter that has a file, in the
+/// order [`Request::chapters`] gives them (a chapter before its sub-chapters).
+struct Answer<'r> {
+    edits: &'r [Option<Edits>],
+    next: Cell<usize>,
+}
+
+/// A list of items (`items`, `sections`, `sub_items`) as it is answered.
+struct AnswerItems<'r>(&'r [Value], &'r Answer<'r>);
+
+/// An item as it is answered.
+struct AnswerItem<'r>(&'r Value, &'r Answer<'r>);
+
+/// A chapter as it is answered.
+struct AnswerChapter<'r>(&'r Map<String, Value>, &'r Answer<'r>);
+
+impl Serialize for AnswerBook<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Value::Object(book) = self.book else { return self.book.serialize(serializer) };
+        let mut map = serializer.serialize_map(Some(book.len()))?;
+        for (key, value) in book {
+            match value {
+                Value::Array(items) if key == self.items_key => {
+                    map.serialize_entry(key, &AnswerItems(items, self.answer))?
+                }
+                _ => map.serialize_entry(key, value)?,
             }
         }
+        map.end()
     }
+}
+
+impl Serialize for AnswerItems<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&AnswerItem(item, self.1))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for AnswerItem<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Value::Object(item) = self.0 else { return self.0.serialize(serializer) };
+        let mut map = serializer.serialize_map(Some(item.len()))?;
+        for (key, value) in item {
+            match value {
+                Value::Object(chapter) if key == "Chapter" => {
+                    map.serialize_entry(key, &AnswerChapter(chapter, self.1))?
+                }
+                _ => map.serialize_entry(key, value)?,
+            }
+        }
+        map.end()
+    }
+}
+
+impl Serialize for AnswerChapter<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (chapter, answer) = (self.0, self.1);
+        let edits = has_file(chapter)
+            .then(|| answer.next.replace(answer.next.get() + 1))
+            .and_then(|position| answer.edits.get(position))
+            .and_then(Option::as_ref);
+        let mut map = serializer.serialize_map(Some(chapter.len()))?;
+        for (key, value) in chapter {
+            match (key.as_str(), value, edits) {
+                ("content", Value::String(content), Some(edits)) => {
+                    map.serialize_entry(key, &edits.spliced(content))?
+                }
+                ("sub_items", Value::Array(items), _) => {
+                    map.serialize_entry(key, &AnswerItems(items, answer))?
+                }
+                _ => map.serialize_entry(key, value)?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// Whether a chapter has a file: those are the chapters [`Request::chapters`] gives.
+fn has_file(chapter: &Map<String, Value>) -> bool {
+    ["path", "source_path"].iter().any(|key| chapter.get(*key).is_some_and(Value::is_string))
 }
 
 fn abbreviate(text: &str) -> String {

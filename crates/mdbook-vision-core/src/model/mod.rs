@@ -537,9 +537,8 @@ fn mark_parts(pages: &mut [Page<'_>]) {
         }
         let file = pages[index].source.file().unwrap_or_default();
         // The folders `file` is in: each prefix of it that ends in a `/`.
-        let in_folder = || {
-            file.match_indices('/').filter_map(|(slash, _)| folders.get(&file[..=slash]).copied()).min()
-        };
+        let in_folder =
+            || file.match_indices('/').filter_map(|(slash, _)| folders.get(&file[..=slash]).copied()).min();
         pages[index].part_of = part_of.or_else(in_folder).filter(|&p| p.index() != index);
     }
 }
