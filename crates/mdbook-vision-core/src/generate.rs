@@ -14,6 +14,17 @@ const ESCAPED: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '!', '&
 /// `text` as inline markdown that renders as exactly `text`, on one line.
 pub fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    push_escaped_text(&mut out, text);
+    out
+}
+
+/// Appends [`escape_text`] of `text` to `out`.
+fn push_escaped_text(out: &mut String, text: &str) {
+    // Most text has nothing to escape: printable ASCII outside `ESCAPED`.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b) && !ESCAPED.contains(&char::from(b))) {
+        out.push_str(text);
+        return;
+    }
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -31,7 +42,6 @@ pub fn escape_text(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// `markdown`, inline markdown an author wrote, made safe to be a link's text: emphasis,
@@ -72,17 +82,31 @@ pub fn markdown_link(markdown: &str, destination: &str) -> String {
 
 /// A link whose text renders as exactly `text`.
 pub fn link(text: &str, destination: &str) -> String {
-    format!("[{}]({})", escape_text(text), link_destination(destination))
+    let mut out = String::with_capacity(text.len() + destination.len() + 8);
+    out.push('[');
+    push_escaped_text(&mut out, text);
+    out.push_str("](");
+    push_link_destination(&mut out, destination);
+    out.push(')');
+    out
 }
 
 /// A link destination, in angle brackets when it holds characters a bare one cannot.
 pub fn link_destination(destination: &str) -> String {
+    let mut out = String::with_capacity(destination.len() + 2);
+    push_link_destination(&mut out, destination);
+    out
+}
+
+/// Appends [`link_destination`] of `destination` to `out`.
+fn push_link_destination(out: &mut String, destination: &str) {
     let bare = !destination.is_empty()
         && destination.chars().all(|c| !c.is_whitespace() && !c.is_control() && !"<>()\\|".contains(c));
     if bare {
-        return destination.to_owned();
+        out.push_str(destination);
+        return;
     }
-    let mut out = String::from("<");
+    out.push('<');
     for c in destination.chars().filter(|c| !c.is_control()) {
         if matches!(c, '<' | '>' | '\\' | '|') {
             out.push('\\');
@@ -90,7 +114,6 @@ pub fn link_destination(destination: &str) -> String {
         out.push(c);
     }
     out.push('>');
-    out
 }
 
 /// A GFM table. `cells` are inline markdown (already escaped). Every line but the first starts

@@ -143,12 +143,15 @@ fn expand_stories(
     let prefix = doc.continuation_prefix(directive.range.start);
     // Only container markers before it (`> `, `- `): the list can start right there.
     let on_own_line = prefix.len() == doc.line_prefix(directive.range.start).len();
-    let items: Vec<String> = book
-        .stories
-        .iter()
-        .filter(|story| matches(book, story, &args))
-        .map(|story| format!("- {}", link(&story.title, &book.link_to_story(page, story))))
-        .collect();
+    let separator = format!("{le}{prefix}");
+    let mut items = String::new();
+    for story in book.stories.iter().filter(|story| matches(book, story, &args)) {
+        if !items.is_empty() {
+            items.push_str(&separator);
+        }
+        items.push_str("- ");
+        items.push_str(&link(&story.title, &book.link_to_story(page, story)));
+    }
     let unknown_topics = unknown_topics(expander, &args);
     for (topic, help) in &unknown_topics {
         diagnostics.push(
@@ -157,7 +160,7 @@ fn expand_stories(
                 .with_help(help.clone()),
         );
     }
-    let lines = if items.is_empty() {
+    let list = if items.is_empty() {
         if unknown_topics.is_empty() {
             diagnostics.push(
                 Diagnostic::new(
@@ -168,15 +171,14 @@ fn expand_stories(
                 .with_help("the list reads \"🚧 no stories yet\" until a story declares what it filters on"),
             );
         }
-        vec![match book.how_to {
+        match book.how_to {
             Some(how_to) => link(NO_STORIES_YET, &book.link(page, how_to, None)),
             None => escape_text(NO_STORIES_YET),
-        }]
+        }
     } else {
         items
     };
-    let list = lines.join(&format!("{le}{prefix}"));
-    Ok(if on_own_line { list } else { format!("{le}{prefix}{list}") })
+    Ok(if on_own_line { list } else { format!("{separator}{list}") })
 }
 
 /// The topics of `args` that no story has, each with a hint: the nearest topic stories have.
