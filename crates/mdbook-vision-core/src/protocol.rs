@@ -117,6 +117,11 @@ impl Request {
             .unwrap_or_default()
     }
 
+    /// The book's root folder, as mdBook gives it in the context; empty when it has none.
+    pub fn root(&self) -> &str {
+        self.context.get("root").and_then(Value::as_str).unwrap_or_default()
+    }
+
     /// The dialect the book was sent in, and will be answered in.
     pub fn dialect(&self) -> Dialect {
         self.dialect
