@@ -68,10 +68,11 @@ impl VisionBook<'_> {
                     return None;
                 }
                 let by_label = is_reference(*link_type).then(|| self.character_named(label)).flatten();
-                let stale = is_relative_path(destination) && self.page_at(page, destination).is_none();
+                let target = self.page_at(page, destination);
+                let stale = target.is_none() && is_relative_path(destination);
                 let by_stale_path = || stale.then(|| self.character_by_file_name(destination)).flatten();
                 let character = by_label
-                    .or_else(|| self.character_linked_by(page, destination))
+                    .or_else(|| self.character_linked_by(target?, destination))
                     .or_else(by_stale_path)?;
                 let mut range = node.range();
                 // A collapsed reference's range leaves out its `[]`.
@@ -152,9 +153,9 @@ impl VisionBook<'_> {
         })
     }
 
-    /// The cast member whose page (and section) a link destination written on `page` leads to.
-    fn character_linked_by(&self, page: PageId, destination: &str) -> Option<CharacterId> {
-        let target = self.page_at(page, destination)?;
+    /// The cast member whose page (and section) a link destination leads to, `target` being
+    /// the page it leads to.
+    fn character_linked_by(&self, target: PageId, destination: &str) -> Option<CharacterId> {
         let anchor = destination.split_once('#').map(|(_, anchor)| anchor);
         self.cast_on(target)
             .find(|(_, c)| c.anchor.is_none() || c.anchor.as_deref() == anchor)

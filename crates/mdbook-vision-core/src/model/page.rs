@@ -148,13 +148,12 @@ pub fn resolve(from: &str, destination: &str) -> Option<String> {
         return None;
     }
     let path = destination.split(['#', '?']).next().unwrap_or_default();
-    let folder = from.rsplit_once('/').map_or("", |(folder, _)| folder);
-    let joined = match path.strip_prefix('/') {
-        Some(absolute) => absolute.to_owned(),
-        None => format!("{folder}/{path}"),
+    let (folder, path) = match path.strip_prefix('/') {
+        Some(absolute) => ("", absolute),
+        None => (from.rsplit_once('/').map_or("", |(folder, _)| folder), path),
     };
     let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
+    for part in folder.split('/').chain(path.split('/')) {
         match part {
             "" | "." => {}
             // Above `src` there are no pages.
@@ -164,11 +163,18 @@ pub fn resolve(from: &str, destination: &str) -> Option<String> {
             part => parts.push(part),
         }
     }
-    let resolved = parts.join("/");
-    Some(match resolved.strip_suffix(".html") {
-        Some(stem) => format!("{stem}.md"),
-        None => resolved,
-    })
+    let mut resolved = String::with_capacity(folder.len() + path.len() + 4);
+    for part in parts {
+        if !resolved.is_empty() {
+            resolved.push('/');
+        }
+        resolved.push_str(part);
+    }
+    if resolved.ends_with(".html") {
+        resolved.truncate(resolved.len() - ".html".len());
+        resolved.push_str(".md");
+    }
+    Some(resolved)
 }
 
 #[cfg(test)]
