@@ -22,6 +22,9 @@ impl Document<'_> {
     /// definitions, front matter, the suite's directives and the blocks the suite generated.
     /// Emphasis, list items, block quotes, table cells and headings are prose.
     pub fn prose(&self) -> Vec<Prose> {
+        let holes = merge_ranges(
+            self.directives.iter().map(|d| d.range.clone()).chain(self.generated.iter().cloned()).collect(),
+        );
         let mut prose = Vec::new();
         let mut skipped_depth = 0usize;
         let mut inline_html_depth = 0usize;
@@ -45,22 +48,13 @@ impl Document<'_> {
                 NodeKind::Start(Element::Heading(_)) => heading_depth += 1,
                 NodeKind::End(_) if skipped_depth > 0 => skipped_depth -= 1,
                 NodeKind::Text if skipped_depth == 0 && inline_html_depth == 0 => {
-                    prose.push(Prose { range: node.range(), in_heading: heading_depth > 0 })
+                    let in_heading = heading_depth > 0;
+                    subtract(node.range(), &holes, |range| prose.push(Prose { range, in_heading }));
                 }
                 _ => {}
             }
         }
-        let holes = merge_ranges(
-            self.directives.iter().map(|d| d.range.clone()).chain(self.generated.iter().cloned()).collect(),
-        );
         prose
-            .into_iter()
-            .flat_map(|p| {
-                subtract(p.range, &holes)
-                    .into_iter()
-                    .map(move |range| Prose { range, in_heading: p.in_heading })
-            })
-            .collect()
     }
 }
 
@@ -118,21 +112,20 @@ impl NameFinder {
     }
 }
 
-/// `range` without the parts that fall in any of `holes` (sorted, not overlapping).
-fn subtract(range: Range<usize>, holes: &[Range<usize>]) -> Vec<Range<usize>> {
+/// Gives `keep` each piece of `range` outside all of `holes` (sorted, not overlapping), in
+/// order.
+fn subtract(range: Range<usize>, holes: &[Range<usize>], mut keep: impl FnMut(Range<usize>)) {
     let first = holes.partition_point(|h| h.end <= range.start);
-    let mut pieces = Vec::new();
     let mut start = range.start;
     for hole in holes[first..].iter().take_while(|h| h.start < range.end).filter(|h| h.end > range.start) {
         if hole.start > start {
-            pieces.push(start..hole.start);
+            keep(start..hole.start);
         }
         start = start.max(hole.end);
     }
     if start < range.end {
-        pieces.push(start..range.end);
+        keep(start..range.end);
     }
-    pieces
 }
 
 /// Whether an element is not prose.
