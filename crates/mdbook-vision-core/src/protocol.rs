@@ -8,6 +8,7 @@
 //! in the context or in any chapter, survives the round trip. An edited chapter's content is
 //! spliced as the answer is written, never held whole.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -58,9 +59,9 @@ pub struct ChapterSource<'r> {
     pub content: &'r str,
     /// Where mdBook will render it from, relative to `src` (`README.md` already renamed
     /// `index.md` when mdBook's index preprocessor ran first); `None` for a draft chapter.
-    pub path: Option<String>,
+    pub path: Option<Cow<'r, str>>,
     /// The file it was read from, relative to `src`; `None` for draft or generated chapters.
-    pub source_path: Option<String>,
+    pub source_path: Option<Cow<'r, str>>,
     /// Whether SUMMARY.md nests other chapters under it.
     pub has_sub_items: bool,
     /// The chapter SUMMARY.md nests it under, by its position among the chapters (drafts
@@ -240,14 +241,19 @@ fn chapter_source(chapter: &Map<String, Value>) -> Option<ChapterSource<'_>> {
     Some(ChapterSource {
         name: text("name").unwrap_or_default(),
         content: text("content").unwrap_or_default(),
-        path: path.map(|p| p.replace('\\', "/")),
-        source_path: source_path.map(|p| p.replace('\\', "/")),
+        path: path.map(forward_slashes),
+        source_path: source_path.map(forward_slashes),
         has_sub_items: chapter
             .get("sub_items")
             .and_then(Value::as_array)
             .is_some_and(|items| items.iter().any(|item| item.get("Chapter").is_some())),
         parent: None,
     })
+}
+
+/// `path` with `/` for every `\\` (Windows separators).
+fn forward_slashes(path: &str) -> Cow<'_, str> {
+    if path.contains('\\') { Cow::Owned(path.replace('\\', "/")) } else { Cow::Borrowed(path) }
 }
 
 /// The chapters of `items` and their sub-items, in order, nested under `parent`.

@@ -436,12 +436,15 @@ impl<'a> VisionBook<'a> {
                 (story::stories_of(id, self.page(id), &self.kinds, &mut findings), findings)
             })
             .collect();
+        self.stories.reserve(found.iter().map(|(stories, _)| stories.len()).sum());
+        self.stories_by_page.reserve(found.len());
         for (stories, findings) in found {
             let start = self.stories.len();
             self.stories.extend(stories);
             self.stories_by_page.push(start..self.stories.len());
             diagnostics.extend(findings);
         }
+        self.stories_by_id.reserve(self.stories.len());
         for (index, story) in self.stories.iter().enumerate() {
             self.stories_by_id.entry(story.id.clone()).or_default().push(StoryId::at(index));
         }
@@ -545,7 +548,7 @@ fn mark_parts(pages: &mut [Page<'_>]) {
 
 /// Each page's file and output path, to the first page that has it.
 fn index_paths(pages: &[Page<'_>]) -> HashMap<String, PageId> {
-    let mut index = HashMap::new();
+    let mut index = HashMap::with_capacity(2 * pages.len());
     for (position, page) in pages.iter().enumerate() {
         index.entry(page.output_path.clone()).or_insert(PageId::at(position));
         if let Some(file) = page.source.file() {

@@ -50,7 +50,8 @@ impl<'a> Page<'a> {
     pub(super) fn new(source: &'a ChapterSource<'a>, flavor: Flavor, src_dir: &str, kinds: &Kinds) -> Self {
         let file = source.file().unwrap_or_default();
         let kind = kinds.of_file(file);
-        let holds_stories = kind.is_some_and(Kind::holds_stories) && !kinds.is_not_a_story(file);
+        let listed_not_a_story = kinds.is_not_a_story(file);
+        let holds_stories = kind.is_some_and(Kind::holds_stories) && !listed_not_a_story;
         let is_index = is_index_file(file) || (source.has_sub_items && !holds_stories);
         Page {
             source,
@@ -61,7 +62,7 @@ impl<'a> Page<'a> {
             is_index,
             parent: source.parent.map(PageId::at),
             part_of: None,
-            not_a_story: is_index || kinds.is_not_a_story(file),
+            not_a_story: is_index || listed_not_a_story,
             mentions: OnceLock::new(),
             character_links: OnceLock::new(),
         }
