@@ -64,6 +64,8 @@ pub struct NameFinder {
     automaton: Option<AhoCorasick>,
     /// For each pattern of the automaton, the index of its name (empty names are left out).
     names: Vec<usize>,
+    /// The bytes a name starts with: a text holding none of them mentions no one.
+    first_bytes: [bool; 256],
 }
 
 /// A whole-word mention of one of a [`NameFinder`]'s names.
@@ -87,7 +89,11 @@ impl NameFinder {
         } else {
             AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok()
         };
-        NameFinder { automaton, names }
+        let mut first_bytes = [false; 256];
+        for pattern in &patterns {
+            first_bytes[usize::from(pattern.as_bytes()[0])] = true;
+        }
+        NameFinder { automaton, names, first_bytes }
     }
 
     /// Every whole-word mention of any name in `ranges` of `text`: not inside a longer word
@@ -97,7 +103,13 @@ impl NameFinder {
         let Some(automaton) = &self.automaton else { return Vec::new() };
         let mut found = Vec::new();
         for (within, range) in ranges.into_iter().enumerate() {
-            for hit in automaton.find_iter(&text[range.clone()]) {
+            let searched = &text[range.clone()];
+            // Most stretches of prose mention no one: looking for where a name could start is
+            // much cheaper than starting a search.
+            if !searched.bytes().any(|b| self.first_bytes[usize::from(b)]) {
+                continue;
+            }
+            for hit in automaton.find_iter(searched) {
                 let (start, end) = (range.start + hit.start(), range.start + hit.end());
                 if !joined_before(&text[..start]) && !joined_after(&text[end..]) {
                     found.push(Mention {
