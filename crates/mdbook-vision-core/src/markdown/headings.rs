@@ -172,26 +172,18 @@ impl IdAllocator {
 /// The id mdBook 0.5 gives a heading whose text is `text`.
 pub fn heading_id_05(text: &str) -> String {
     let text = text.trim();
+    let mut id = String::with_capacity(text.len());
+    let mut push = |ch: char| match ch {
+        ch if ch.is_alphanumeric() || ch == '_' || ch == '-' => id.push(ch),
+        ch if ch.is_whitespace() => id.push('-'),
+        _ => {}
+    };
     if text.is_ascii() {
-        return text
-            .bytes()
-            .filter_map(|b| match b {
-                b if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' => {
-                    Some(char::from(b.to_ascii_lowercase()))
-                }
-                b if char::from(b).is_whitespace() => Some('-'),
-                _ => None,
-            })
-            .collect();
+        text.chars().for_each(|ch| push(ch.to_ascii_lowercase()));
+    } else {
+        text.to_lowercase().chars().for_each(push);
     }
-    text.to_lowercase()
-        .chars()
-        .filter_map(|ch| match ch {
-            ch if ch.is_alphanumeric() || ch == '_' || ch == '-' => Some(ch),
-            ch if ch.is_whitespace() => Some('-'),
-            _ => None,
-        })
-        .collect()
+    id
 }
 
 /// The id mdBook 0.4 gives a heading whose rendered HTML is `html`: tags and a few entities
