@@ -48,7 +48,7 @@ impl VisionBook<'_> {
     /// `None` also for external links and same-page anchors.
     pub fn page_at(&self, from: PageId, destination: &str) -> Option<PageId> {
         let path = resolve(&self.page(from).output_path, destination)?;
-        self.pages_by_path.get(&path).copied()
+        self.pages_by_path.get(path.as_str()).copied()
     }
 
     /// The links on `page` that lead to a character, outside blocks the suite generated: by

@@ -15,6 +15,7 @@ mod links;
 mod page;
 mod story;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -89,9 +90,10 @@ pub struct VisionBook<'a> {
     /// The time of the build, in seconds since the Unix epoch (`SOURCE_DATE_EPOCH` when set).
     pub now: u64,
     /// Each page's file and output path, to the first page that has it.
-    pages_by_path: HashMap<String, PageId>,
-    /// Each story id, to every story that has it (more than one is an error).
-    stories_by_id: HashMap<String, Vec<StoryId>>,
+    pages_by_path: HashMap<Cow<'a, str>, PageId>,
+    /// Every story, by id and then in book order: those with one id (more than one is an
+    /// error) are side by side.
+    stories_by_id: Vec<StoryId>,
     /// Each page's stories, as a range of story ids.
     stories_by_page: Vec<Range<usize>>,
     /// Each story's partners, in book order.
@@ -137,7 +139,7 @@ impl<'a> VisionBook<'a> {
             templates: Vec::new(),
             renderer: String::new(),
             now: 0,
-            stories_by_id: HashMap::new(),
+            stories_by_id: Vec::new(),
             stories_by_page: Vec::new(),
             partners: Vec::new(),
             cast_by_name: HashMap::new(),
@@ -199,7 +201,15 @@ impl<'a> VisionBook<'a> {
 
     /// The story with this id.
     pub fn story(&self, id: &str) -> Option<&Story> {
-        self.stories_by_id.get(id).and_then(|ids| ids.first()).map(|&id| self.story_at(id))
+        self.stories_with_id(id).first().map(|&id| self.story_at(id))
+    }
+
+    /// Every story with this id, in book order.
+    fn stories_with_id(&self, id: &str) -> &[StoryId] {
+        let by_id = &self.stories_by_id;
+        let start = by_id.partition_point(|&s| self.story_at(s).id.as_str() < id);
+        let len = by_id[start..].partition_point(|&s| self.story_at(s).id == id);
+        &by_id[start..start + len]
     }
 
     /// The stories declared on page `page`, in order.
@@ -444,10 +454,10 @@ impl<'a> VisionBook<'a> {
             self.stories_by_page.push(start..self.stories.len());
             diagnostics.extend(findings);
         }
-        self.stories_by_id.reserve(self.stories.len());
-        for (index, story) in self.stories.iter().enumerate() {
-            self.stories_by_id.entry(story.id.clone()).or_default().push(StoryId::at(index));
-        }
+        let mut by_id: Vec<StoryId> = (0..self.stories.len()).map(StoryId::at).collect();
+        // Stable: stories with one id stay in book order.
+        by_id.sort_by(|&a, &b| self.story_at(a).id.cmp(&self.story_at(b).id));
+        self.stories_by_id = by_id;
         let mut parts: HashMap<PageId, Vec<PageId>> = HashMap::new();
         for (index, page) in self.pages.iter().enumerate() {
             if let Some(whole) = page.part_of {
@@ -465,7 +475,7 @@ impl<'a> VisionBook<'a> {
         let mut partners = vec![Vec::new(); self.stories.len()];
         for (index, story) in self.stories.iter().enumerate() {
             for declared in story.meta.declared_pairs(story.kind) {
-                for &other in self.stories_by_id.get(declared).into_iter().flatten() {
+                for &other in self.stories_with_id(declared) {
                     partners[index].push(other);
                     partners[other.index()].push(StoryId::at(index));
                 }
@@ -522,11 +532,12 @@ impl Needs {
 /// Marks the parts of stories split over several pages: the pages SUMMARY.md nests under a
 /// story page, and the pages of the folder named after one.
 fn mark_parts(pages: &mut [Page<'_>]) {
-    let folders: HashMap<String, PageId> = pages
+    // Each story page's file without `.md`: the folder of its parts.
+    let folders: HashMap<&str, PageId> = pages
         .iter()
         .enumerate()
         .filter(|(_, p)| p.holds_a_story())
-        .filter_map(|(i, p)| Some((p.source.file()?.strip_suffix(".md")?.to_owned() + "/", PageId::at(i))))
+        .filter_map(|(i, p)| Some((p.source.file()?.strip_suffix(".md")?, PageId::at(i))))
         .collect();
     for index in 0..pages.len() {
         let mut ancestor = pages[index].parent;
@@ -539,20 +550,21 @@ fn mark_parts(pages: &mut [Page<'_>]) {
             ancestor = pages[up.index()].parent;
         }
         let file = pages[index].source.file().unwrap_or_default();
-        // The folders `file` is in: each prefix of it that ends in a `/`.
+        // The folders `file` is in: each prefix of it that a `/` follows.
         let in_folder =
-            || file.match_indices('/').filter_map(|(slash, _)| folders.get(&file[..=slash]).copied()).min();
+            || file.match_indices('/').filter_map(|(slash, _)| folders.get(&file[..slash]).copied()).min();
         pages[index].part_of = part_of.or_else(in_folder).filter(|&p| p.index() != index);
     }
 }
 
 /// Each page's file and output path, to the first page that has it.
-fn index_paths(pages: &[Page<'_>]) -> HashMap<String, PageId> {
+fn index_paths<'a>(pages: &[Page<'a>]) -> HashMap<Cow<'a, str>, PageId> {
     let mut index = HashMap::with_capacity(2 * pages.len());
     for (position, page) in pages.iter().enumerate() {
         index.entry(page.output_path.clone()).or_insert(PageId::at(position));
-        if let Some(file) = page.source.file() {
-            index.entry(file.to_owned()).or_insert(PageId::at(position));
+        let source: &'a ChapterSource<'a> = page.source;
+        if let Some(file) = source.file() {
+            index.entry(Cow::Borrowed(file)).or_insert(PageId::at(position));
         }
     }
     index

@@ -1,6 +1,7 @@
 //! Pages: the chapters of the book with their parsed markdown, kind and paths; and the
 //! relative paths between them.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -20,7 +21,7 @@ pub struct Page<'a> {
     /// Its file relative to the book root (`src/vision/alan.md`), for diagnostics.
     pub display_path: String,
     /// The path it is rendered from, relative to `src` (`README.md` becomes `index.md`).
-    pub output_path: String,
+    pub output_path: Cow<'a, str>,
     /// Its markdown, parsed once.
     pub doc: Document<'a>,
     /// Its kind, from its path.
@@ -104,11 +105,11 @@ fn is_index_file(file: &str) -> bool {
 }
 
 /// mdBook renders `README.md` chapters as `index.html`.
-fn output_path(path: &str) -> String {
+fn output_path(path: &str) -> Cow<'_, str> {
     match path.rsplit_once('/') {
-        Some((dir, name)) if name.eq_ignore_ascii_case("README.md") => format!("{dir}/index.md"),
-        None if path.eq_ignore_ascii_case("README.md") => "index.md".to_owned(),
-        _ => path.to_owned(),
+        Some((dir, name)) if name.eq_ignore_ascii_case("README.md") => Cow::Owned(format!("{dir}/index.md")),
+        None if path.eq_ignore_ascii_case("README.md") => Cow::Borrowed("index.md"),
+        _ => Cow::Borrowed(path),
     }
 }
 
