@@ -356,9 +356,21 @@ impl<'a> VisionBook<'a> {
 
     fn find_templates(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Option<PageId>> {
         let kinds: Vec<&str> = self.kinds.names().collect();
+        // The first `template.md` page of each kind, by the kind's position, in one pass.
+        let mut found = vec![None; kinds.len()];
+        for id in self.page_ids() {
+            let page = self.page(id);
+            if let Some(kind) = page.kind
+                && page.stem() == TEMPLATE_STEM
+                && let Some(slot @ None) = found.get_mut(kind.index())
+            {
+                *slot = Some(id);
+            }
+        }
         kinds
             .iter()
-            .map(|&kind| match self.settings.templates.get(kind) {
+            .zip(found)
+            .map(|(&kind, found)| match self.settings.templates.get(kind) {
                 Some(path) => {
                     let page = self.find_page(path);
                     if page.is_none() {
@@ -366,10 +378,7 @@ impl<'a> VisionBook<'a> {
                     }
                     page
                 }
-                None => self.page_ids().find(|&id| {
-                    let page = self.page(id);
-                    page.stem() == TEMPLATE_STEM && page.kind.is_some_and(|k| self.kinds.name(k) == kind)
-                }),
+                None => found,
             })
             .collect()
     }
