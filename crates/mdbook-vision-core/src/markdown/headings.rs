@@ -173,15 +173,16 @@ impl IdAllocator {
 pub fn heading_id_05(text: &str) -> String {
     let text = text.trim();
     let mut id = String::with_capacity(text.len());
-    let mut push = |ch: char| match ch {
+    let push = |ch: char| match ch {
         ch if ch.is_alphanumeric() || ch == '_' || ch == '-' => id.push(ch),
         ch if ch.is_whitespace() => id.push('-'),
         _ => {}
     };
-    if text.is_ascii() {
-        text.chars().for_each(|ch| push(ch.to_ascii_lowercase()));
-    } else {
+    if text.contains('Σ') {
+        // The one letter whose lowercase depends on its place in a word.
         text.to_lowercase().chars().for_each(push);
+    } else {
+        text.chars().flat_map(char::to_lowercase).for_each(push);
     }
     id
 }
