@@ -234,21 +234,28 @@ fn dialect_of(book: &Value) -> Result<Dialect> {
 }
 
 fn chapter_source(chapter: &Map<String, Value>) -> Option<ChapterSource<'_>> {
-    let text = |key: &str| chapter.get(key).and_then(Value::as_str);
-    let path = text("path");
-    let source_path = text("source_path");
-    path.or(source_path)?;
-    Some(ChapterSource {
-        name: text("name").unwrap_or_default(),
-        content: text("content").unwrap_or_default(),
-        path: path.map(forward_slashes),
-        source_path: source_path.map(forward_slashes),
-        has_sub_items: chapter
-            .get("sub_items")
-            .and_then(Value::as_array)
-            .is_some_and(|items| items.iter().any(|item| item.get("Chapter").is_some())),
+    let mut source = ChapterSource {
+        name: "",
+        content: "",
+        path: None,
+        source_path: None,
+        has_sub_items: false,
         parent: None,
-    })
+    };
+    // One pass over the chapter's few fields, rather than a lookup of each.
+    for (key, value) in chapter {
+        match (key.as_str(), value) {
+            ("name", Value::String(name)) => source.name = name,
+            ("content", Value::String(content)) => source.content = content,
+            ("path", Value::String(path)) => source.path = Some(forward_slashes(path)),
+            ("source_path", Value::String(path)) => source.source_path = Some(forward_slashes(path)),
+            ("sub_items", Value::Array(items)) => {
+                source.has_sub_items = items.iter().any(|item| item.get("Chapter").is_some())
+            }
+            _ => {}
+        }
+    }
+    (source.path.is_some() || source.source_path.is_some()).then_some(source)
 }
 
 /// `path` with `/` for every `\\` (Windows separators).
@@ -371,7 +378,7 @@ impl Serialize for AnswerChapter<'_> {
 
 /// Whether a chapter has a file: those are the chapters [`Request::chapters`] gives.
 fn has_file(chapter: &Map<String, Value>) -> bool {
-    ["path", "source_path"].iter().any(|key| chapter.get(*key).is_some_and(Value::is_string))
+    chapter.iter().any(|(key, value)| (key == "path" || key == "source_path") && value.is_string())
 }
 
 fn abbreviate(text: &str) -> String {
