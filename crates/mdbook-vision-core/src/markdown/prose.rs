@@ -25,7 +25,8 @@ impl Document<'_> {
         let holes = merge_ranges(
             self.directives.iter().map(|d| d.range.clone()).chain(self.generated.iter().cloned()).collect(),
         );
-        let mut prose = Vec::new();
+        // Texts are about half of a chapter's events.
+        let mut prose = Vec::with_capacity(self.nodes.all().len() / 2);
         let mut skipped_depth = 0usize;
         let mut inline_html_depth = 0usize;
         let mut heading_depth = 0usize;
