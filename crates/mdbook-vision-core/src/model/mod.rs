@@ -542,12 +542,14 @@ impl Needs {
 /// story page, and the pages of the folder named after one.
 fn mark_parts(pages: &mut [Page<'_>]) {
     // Each story page's file without `.md`: the folder of its parts.
-    let folders: HashMap<&str, PageId> = pages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.holds_a_story())
-        .filter_map(|(i, p)| Some((p.source.file()?.strip_suffix(".md")?, PageId::at(i))))
-        .collect();
+    let mut folders: HashMap<&str, PageId> = HashMap::with_capacity(pages.len());
+    folders.extend(
+        pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.holds_a_story())
+            .filter_map(|(i, p)| Some((p.source.file()?.strip_suffix(".md")?, PageId::at(i)))),
+    );
     for index in 0..pages.len() {
         let mut ancestor = pages[index].parent;
         let mut part_of = None;
