@@ -119,10 +119,27 @@ fn push_link_destination(out: &mut String, destination: &str) {
 /// A GFM table. `cells` are inline markdown (already escaped). Every line but the first starts
 /// with `prefix`, so a table spliced into a block quote or list item stays inside it.
 pub fn table(headers: &[String], rows: &[Vec<String>], line_ending: &str, prefix: &str) -> String {
-    let row = |cells: &[String]| format!("| {} |", cells.join(" | "));
-    let mut lines = vec![row(headers), row(&vec!["---".to_owned(); headers.len()])];
-    lines.extend(rows.iter().map(|cells| row(cells)));
-    lines.join(&format!("{line_ending}{prefix}"))
+    let mut table = String::new();
+    let mut row = |cells: &mut dyn Iterator<Item = &str>| {
+        if !table.is_empty() {
+            table.push_str(line_ending);
+            table.push_str(prefix);
+        }
+        table.push_str("| ");
+        for (index, cell) in cells.enumerate() {
+            if index > 0 {
+                table.push_str(" | ");
+            }
+            table.push_str(cell);
+        }
+        table.push_str(" |");
+    };
+    row(&mut headers.iter().map(String::as_str));
+    row(&mut headers.iter().map(|_| "---"));
+    for cells in rows {
+        row(&mut cells.iter().map(String::as_str));
+    }
+    table
 }
 
 /// "a", "a and b", "a, b and c".
@@ -183,6 +200,9 @@ mod tests {
     fn tables_repeat_the_prefix_on_following_lines() {
         let table = table(&["A".into()], &[vec!["1".into()]], "\r\n", "> ");
         assert_eq!(table, "| A |\r\n> | --- |\r\n> | 1 |");
+        let two = super::table(&["A".into(), "B".into()], &[vec!["1".into(), "2".into()]], "\n", "");
+        assert_eq!(two, "| A | B |\n| --- | --- |\n| 1 | 2 |");
+        assert_eq!(super::table(&[], &[vec![]], "\n", ""), "|  |\n|  |\n|  |");
     }
 
     #[test]
