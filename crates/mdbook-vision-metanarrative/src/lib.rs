@@ -11,6 +11,8 @@
 
 mod args;
 
+use std::collections::HashMap;
+
 use mdbook_vision_core::codes;
 use mdbook_vision_core::diagnostics::{Diagnostic, suggestion};
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
@@ -62,6 +64,9 @@ impl PageEditor for Expander<'_> {
     fn edit_page(&self, page: PageId, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
         let book = self.book;
         let the_page = book.page(page);
+        // A story listed several times on the page (a metanarrative lists stories by topic and
+        // by character) is linked once.
+        let mut links = HashMap::new();
         for directive in the_page.doc.directives(&["story", "stories"]) {
             let output = if directive.name == "story" { Output::Link } else { Output::List };
             if let Some(misplaced) = directive.misplaced(output) {
@@ -71,7 +76,7 @@ impl PageEditor for Expander<'_> {
             let expanded = if directive.name == "story" {
                 expand_story(book, page, directive)
             } else {
-                expand_stories(self, page, directive, diagnostics)
+                expand_stories(self, page, directive, &mut links, diagnostics)
             };
             match expanded {
                 Ok(text) => edits.replace(directive.range.clone(), text),
@@ -128,11 +133,13 @@ fn check_anchor(page: &Page<'_>, story: &Story, anchor: &str) -> Result<(), Diag
     .with_help(suggestion(anchor, "heading ids", ids)))
 }
 
-/// `{{#stories topic=T character=C kind=K}}`.
+/// `{{#stories topic=T character=C kind=K}}`; `links` holds the links from the page to the
+/// stories already listed on it, by their position among the book's stories.
 fn expand_stories(
     expander: &Expander<'_>,
     page: PageId,
     directive: &Directive<'_>,
+    links: &mut HashMap<usize, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<String, Diagnostic> {
     let book = expander.book;
@@ -145,12 +152,13 @@ fn expand_stories(
     let on_own_line = prefix.len() == doc.line_prefix(directive.range.start).len();
     let separator = format!("{le}{prefix}");
     let mut items = String::new();
-    for story in book.stories.iter().filter(|story| matches(book, story, &args)) {
+    for (index, story) in book.stories.iter().enumerate().filter(|(_, story)| matches(book, story, &args)) {
         if !items.is_empty() {
             items.push_str(&separator);
         }
         items.push_str("- ");
-        items.push_str(&link(&story.title, &book.link_to_story(page, story)));
+        let link = links.entry(index).or_insert_with(|| link(&story.title, &book.link_to_story(page, story)));
+        items.push_str(link);
     }
     let unknown_topics = unknown_topics(expander, &args);
     for (topic, help) in &unknown_topics {
