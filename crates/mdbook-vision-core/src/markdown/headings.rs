@@ -178,7 +178,9 @@ pub fn heading_id_05(text: &str) -> String {
         ch if ch.is_whitespace() => id.push('-'),
         _ => {}
     };
-    if text.contains('Σ') {
+    if text.is_ascii() {
+        text.chars().map(|ch| ch.to_ascii_lowercase()).for_each(push);
+    } else if text.contains('Σ') {
         // The one letter whose lowercase depends on its place in a word.
         text.to_lowercase().chars().for_each(push);
     } else {
