@@ -100,8 +100,12 @@ pub fn link_destination(destination: &str) -> String {
 
 /// Appends [`link_destination`] of `destination` to `out`.
 fn push_link_destination(out: &mut String, destination: &str) {
+    let special =
+        |c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '(' | ')' | '\\' | '|');
+    // Most destinations are printable ASCII, checked byte by byte.
+    let plain = |b: u8| b.is_ascii_graphic() && !special(char::from(b));
     let bare = !destination.is_empty()
-        && destination.chars().all(|c| !c.is_whitespace() && !c.is_control() && !"<>()\\|".contains(c));
+        && (destination.bytes().all(plain) || destination.chars().all(|c| !special(c)));
     if bare {
         out.push_str(destination);
         return;
