@@ -127,6 +127,45 @@ pub fn is_relative_path(destination: &str) -> bool {
 
 /// The path of `to` relative to the folder of `from`; both relative to `src`.
 pub fn relative_path(from: &str, to: &str) -> String {
+    // Paths without empty segments (all of mdBook's) are compared in place.
+    let plain = |path: &str| {
+        !path.is_empty() && !path.starts_with('/') && !path.ends_with('/') && !path.contains("//")
+    };
+    if !(plain(from) && plain(to)) {
+        return relative_path_of_segments(from, to);
+    }
+    let from_dirs = from.bytes().filter(|&b| b == b'/').count();
+    let (mut common, mut rest) = (0, to);
+    for dir in from.split('/').take(from_dirs) {
+        match rest.strip_prefix(dir) {
+            Some("") => {
+                common += 1;
+                rest = "";
+                break;
+            }
+            Some(after) if after.starts_with('/') => {
+                common += 1;
+                rest = &after[1..];
+            }
+            _ => break,
+        }
+    }
+    let ups = from_dirs - common;
+    let mut relative = String::with_capacity(3 * ups + rest.len());
+    for up in 0..ups {
+        relative.push_str(if up == 0 { ".." } else { "/.." });
+    }
+    if !rest.is_empty() {
+        if ups > 0 {
+            relative.push('/');
+        }
+        relative.push_str(rest);
+    }
+    relative
+}
+
+/// [`relative_path`] of any two paths, their empty segments left out.
+fn relative_path_of_segments(from: &str, to: &str) -> String {
     fn parts(path: &str) -> impl Iterator<Item = &str> + Clone {
         path.split('/').filter(|s| !s.is_empty())
     }
@@ -192,6 +231,33 @@ mod tests {
         assert_eq!(relative_path("a.md", "vision/b.md"), "vision/b.md");
         assert_eq!(relative_path("vision/x/y/a.md", "b.md"), "../../../b.md");
         assert_eq!(relative_path("vision/a.md", "vision/a.md"), "a.md");
+    }
+
+    #[test]
+    fn plain_paths_are_related_as_their_segments_are() {
+        let paths = [
+            "a.md",
+            "b.md",
+            "a",
+            "x/a.md",
+            "x/b.md",
+            "x/y/a.md",
+            "x/y/z/b.md",
+            "y/x/a.md",
+            "x/yy/a.md",
+            "xx/a.md",
+            "x",
+            "x/y",
+            "x/y/z",
+            "vision/status_quo/a.md",
+            "vision/characters/alan.md",
+        ];
+        for from in paths {
+            for to in paths {
+                assert_eq!(relative_path(from, to), relative_path_of_segments(from, to), "{from} -> {to}");
+            }
+        }
+        assert_eq!(relative_path("//x/a.md", "x//b.md"), "b.md");
     }
 
     #[test]
