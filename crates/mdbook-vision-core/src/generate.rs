@@ -14,6 +14,17 @@ const ESCAPED: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '!', '&
 /// `text` as inline markdown that renders as exactly `text`, on one line.
 pub fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    push_escaped_text(&mut out, text);
+    out
+}
+
+/// Appends [`escape_text`] of `text` to `out`.
+fn push_escaped_text(out: &mut String, text: &str) {
+    // Most text has nothing to escape: printable ASCII outside `ESCAPED`.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b) && !ESCAPED.contains(&char::from(b))) {
+        out.push_str(text);
+        return;
+    }
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -31,7 +42,6 @@ pub fn escape_text(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// `markdown`, inline markdown an author wrote, made safe to be a link's text: emphasis,
@@ -72,17 +82,35 @@ pub fn markdown_link(markdown: &str, destination: &str) -> String {
 
 /// A link whose text renders as exactly `text`.
 pub fn link(text: &str, destination: &str) -> String {
-    format!("[{}]({})", escape_text(text), link_destination(destination))
+    let mut out = String::with_capacity(text.len() + destination.len() + 8);
+    out.push('[');
+    push_escaped_text(&mut out, text);
+    out.push_str("](");
+    push_link_destination(&mut out, destination);
+    out.push(')');
+    out
 }
 
 /// A link destination, in angle brackets when it holds characters a bare one cannot.
 pub fn link_destination(destination: &str) -> String {
+    let mut out = String::with_capacity(destination.len() + 2);
+    push_link_destination(&mut out, destination);
+    out
+}
+
+/// Appends [`link_destination`] of `destination` to `out`.
+fn push_link_destination(out: &mut String, destination: &str) {
+    let special =
+        |c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '(' | ')' | '\\' | '|');
+    // Most destinations are printable ASCII, checked byte by byte.
+    let plain = |b: u8| b.is_ascii_graphic() && !special(char::from(b));
     let bare = !destination.is_empty()
-        && destination.chars().all(|c| !c.is_whitespace() && !c.is_control() && !"<>()\\|".contains(c));
+        && (destination.bytes().all(plain) || destination.chars().all(|c| !special(c)));
     if bare {
-        return destination.to_owned();
+        out.push_str(destination);
+        return;
     }
-    let mut out = String::from("<");
+    out.push('<');
     for c in destination.chars().filter(|c| !c.is_control()) {
         if matches!(c, '<' | '>' | '\\' | '|') {
             out.push('\\');
@@ -90,16 +118,32 @@ pub fn link_destination(destination: &str) -> String {
         out.push(c);
     }
     out.push('>');
-    out
 }
 
 /// A GFM table. `cells` are inline markdown (already escaped). Every line but the first starts
 /// with `prefix`, so a table spliced into a block quote or list item stays inside it.
 pub fn table(headers: &[String], rows: &[Vec<String>], line_ending: &str, prefix: &str) -> String {
-    let row = |cells: &[String]| format!("| {} |", cells.join(" | "));
-    let mut lines = vec![row(headers), row(&vec!["---".to_owned(); headers.len()])];
-    lines.extend(rows.iter().map(|cells| row(cells)));
-    lines.join(&format!("{line_ending}{prefix}"))
+    let mut table = String::new();
+    let mut row = |cells: &mut dyn Iterator<Item = &str>| {
+        if !table.is_empty() {
+            table.push_str(line_ending);
+            table.push_str(prefix);
+        }
+        table.push_str("| ");
+        for (index, cell) in cells.enumerate() {
+            if index > 0 {
+                table.push_str(" | ");
+            }
+            table.push_str(cell);
+        }
+        table.push_str(" |");
+    };
+    row(&mut headers.iter().map(String::as_str));
+    row(&mut headers.iter().map(|_| "---"));
+    for cells in rows {
+        row(&mut cells.iter().map(String::as_str));
+    }
+    table
 }
 
 /// "a", "a and b", "a, b and c".
@@ -160,6 +204,9 @@ mod tests {
     fn tables_repeat_the_prefix_on_following_lines() {
         let table = table(&["A".into()], &[vec!["1".into()]], "\r\n", "> ");
         assert_eq!(table, "| A |\r\n> | --- |\r\n> | 1 |");
+        let two = super::table(&["A".into(), "B".into()], &[vec!["1".into(), "2".into()]], "\n", "");
+        assert_eq!(two, "| A | B |\n| --- | --- |\n| 1 | 2 |");
+        assert_eq!(super::table(&[], &[vec![]], "\n", ""), "|  |\n|  |\n|  |");
     }
 
     #[test]

@@ -5,13 +5,19 @@
 //! mdBook 0.5 names them `items`, writes config nulls, and gives draft chapters `path: null`.
 //! The request is kept as JSON values and only chapter `content` strings are ever replaced,
 //! so the answer is in the dialect that was sent and every field this suite does not know,
-//! in the context or in any chapter, survives the round trip.
+//! in the context or in any chapter, survives the round trip. An edited chapter's content is
+//! spliced as the answer is written, never held whole.
+
+use std::borrow::Cow;
+use std::cell::Cell;
 
 use anyhow::{Context as _, Result, anyhow, bail};
+use serde::ser::{Serialize, SerializeMap as _, SerializeSeq as _, Serializer};
 use serde_json::{Map, Value};
 
 use crate::codes;
 use crate::diagnostics::Diagnostic;
+use crate::splice::Edits;
 
 /// The mdBook versions the suite supports, as a semver requirement.
 pub const SUPPORTED_MDBOOK: &str = ">=0.4.0, <0.6.0";
@@ -40,6 +46,8 @@ pub struct Request {
     context: Map<String, Value>,
     book: Value,
     dialect: Dialect,
+    /// The edits of the chapters [`Request::chapters`] returns, by position.
+    edits: Vec<Option<Edits>>,
 }
 
 /// A chapter as mdBook sent it, in SUMMARY.md order, borrowed from the request.
@@ -51,9 +59,9 @@ pub struct ChapterSource<'r> {
     pub content: &'r str,
     /// Where mdBook will render it from, relative to `src` (`README.md` already renamed
     /// `index.md` when mdBook's index preprocessor ran first); `None` for a draft chapter.
-    pub path: Option<String>,
+    pub path: Option<Cow<'r, str>>,
     /// The file it was read from, relative to `src`; `None` for draft or generated chapters.
-    pub source_path: Option<String>,
+    pub source_path: Option<Cow<'r, str>>,
     /// Whether SUMMARY.md nests other chapters under it.
     pub has_sub_items: bool,
     /// The chapter SUMMARY.md nests it under, by its position among the chapters (drafts
@@ -92,7 +100,7 @@ impl Request {
             .ok_or_else(|| anyhow!("the preprocessor context has no `mdbook_version` string"))?;
         findings.extend(check_version(version));
         let dialect = dialect_of(&book)?;
-        let request = Request { context, book, dialect };
+        let request = Request { context, book, dialect, edits: Vec::new() };
         request.validate_items()?;
         Ok(request)
     }
@@ -108,6 +116,11 @@ impl Request {
         serde_json::from_slice::<(Context, serde::de::IgnoredAny)>(input)
             .map(|(context, _)| context.root)
             .unwrap_or_default()
+    }
+
+    /// The book's root folder, as mdBook gives it in the context; empty when it has none.
+    pub fn root(&self) -> &str {
+        self.context.get("root").and_then(Value::as_str).unwrap_or_default()
     }
 
     /// The dialect the book was sent in, and will be answered in.
@@ -142,23 +155,20 @@ impl Request {
         chapters
     }
 
-    /// Replaces the content of the chapters returned by [`Request::chapters`], by position;
-    /// `None` leaves a chapter exactly as it was sent.
-    pub fn set_contents(&mut self, contents: Vec<Option<String>>) {
-        let mut contents = contents.into_iter();
-        visit_chapters_mut(self.items_mut(), &mut |chapter| {
-            if chapter_source(chapter).is_none() {
-                return;
-            }
-            if let Some(Some(content)) = contents.next() {
-                chapter.insert("content".to_owned(), Value::String(content));
-            }
-        });
+    /// Sets the edits of the chapters returned by [`Request::chapters`], by position, each
+    /// [`Edits::checked`] against the chapter's content; `None` leaves a chapter exactly as it
+    /// was sent. [`Request::write_book`] makes them; [`Request::chapters`] still gives the
+    /// chapters as they were sent.
+    pub fn set_edits(&mut self, edits: Vec<Option<Edits>>) {
+        self.edits = edits;
     }
 
-    /// Writes the book as JSON, in the dialect it was sent in: what goes to stdout.
+    /// Writes the book as JSON, in the dialect it was sent in, with the chapters edited: what
+    /// goes to stdout.
     pub fn write_book(&self, writer: impl std::io::Write) -> Result<()> {
-        serde_json::to_writer(writer, &self.book).context("could not write the book to stdout")
+        let answer = Answer { edits: &self.edits, next: Cell::new(0) };
+        let book = AnswerBook { book: &self.book, items_key: self.dialect.items_key(), answer: &answer };
+        serde_json::to_writer(writer, &book).context("could not write the book to stdout")
     }
 
     fn items(&self) -> &[Value] {
@@ -167,14 +177,6 @@ impl Request {
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or_default()
-    }
-
-    fn items_mut(&mut self) -> &mut [Value] {
-        let key = self.dialect.items_key();
-        match self.book.get_mut(key).and_then(Value::as_array_mut) {
-            Some(items) => items.as_mut_slice(),
-            None => &mut [],
-        }
     }
 
     fn validate_items(&self) -> Result<()> {
@@ -232,21 +234,33 @@ fn dialect_of(book: &Value) -> Result<Dialect> {
 }
 
 fn chapter_source(chapter: &Map<String, Value>) -> Option<ChapterSource<'_>> {
-    let text = |key: &str| chapter.get(key).and_then(Value::as_str);
-    let path = text("path");
-    let source_path = text("source_path");
-    path.or(source_path)?;
-    Some(ChapterSource {
-        name: text("name").unwrap_or_default(),
-        content: text("content").unwrap_or_default(),
-        path: path.map(|p| p.replace('\\', "/")),
-        source_path: source_path.map(|p| p.replace('\\', "/")),
-        has_sub_items: chapter
-            .get("sub_items")
-            .and_then(Value::as_array)
-            .is_some_and(|items| items.iter().any(|item| item.get("Chapter").is_some())),
+    let mut source = ChapterSource {
+        name: "",
+        content: "",
+        path: None,
+        source_path: None,
+        has_sub_items: false,
         parent: None,
-    })
+    };
+    // One pass over the chapter's few fields, rather than a lookup of each.
+    for (key, value) in chapter {
+        match (key.as_str(), value) {
+            ("name", Value::String(name)) => source.name = name,
+            ("content", Value::String(content)) => source.content = content,
+            ("path", Value::String(path)) => source.path = Some(forward_slashes(path)),
+            ("source_path", Value::String(path)) => source.source_path = Some(forward_slashes(path)),
+            ("sub_items", Value::Array(items)) => {
+                source.has_sub_items = items.iter().any(|item| item.get("Chapter").is_some())
+            }
+            _ => {}
+        }
+    }
+    (source.path.is_some() || source.source_path.is_some()).then_some(source)
+}
+
+/// `path` with `/` for every `\\` (Windows separators).
+fn forward_slashes(path: &str) -> Cow<'_, str> {
+    if path.contains('\\') { Cow::Owned(path.replace('\\', "/")) } else { Cow::Borrowed(path) }
 }
 
 /// The chapters of `items` and their sub-items, in order, nested under `parent`.
@@ -273,15 +287,98 @@ fn visit_items<'v>(items: &'v [Value], visit: &mut impl FnMut(&'v Value)) {
     }
 }
 
-fn visit_chapters_mut(items: &mut [Value], visit: &mut impl FnMut(&mut Map<String, Value>)) {
-    for item in items {
-        if let Some(Value::Object(chapter)) = item.get_mut("Chapter") {
-            visit(chapter);
-            if let Some(Value::Array(sub_items)) = chapter.get_mut("sub_items") {
-                visit_chapters_mut(sub_items, visit);
+/// The book as it is answered: the request's book, each edited chapter spliced as it is
+/// written.
+struct AnswerBook<'r> {
+    book: &'r Value,
+    items_key: &'static str,
+    answer: &'r Answer<'r>,
+}
+
+/// The edits of the chapters, and the position of the next chapter that has a file, in the
+/// order [`Request::chapters`] gives them (a chapter before its sub-chapters).
+struct Answer<'r> {
+    edits: &'r [Option<Edits>],
+    next: Cell<usize>,
+}
+
+/// A list of items (`items`, `sections`, `sub_items`) as it is answered.
+struct AnswerItems<'r>(&'r [Value], &'r Answer<'r>);
+
+/// An item as it is answered.
+struct AnswerItem<'r>(&'r Value, &'r Answer<'r>);
+
+/// A chapter as it is answered.
+struct AnswerChapter<'r>(&'r Map<String, Value>, &'r Answer<'r>);
+
+impl Serialize for AnswerBook<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Value::Object(book) = self.book else { return self.book.serialize(serializer) };
+        let mut map = serializer.serialize_map(Some(book.len()))?;
+        for (key, value) in book {
+            match value {
+                Value::Array(items) if key == self.items_key => {
+                    map.serialize_entry(key, &AnswerItems(items, self.answer))?
+                }
+                _ => map.serialize_entry(key, value)?,
             }
         }
+        map.end()
     }
+}
+
+impl Serialize for AnswerItems<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&AnswerItem(item, self.1))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for AnswerItem<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Value::Object(item) = self.0 else { return self.0.serialize(serializer) };
+        let mut map = serializer.serialize_map(Some(item.len()))?;
+        for (key, value) in item {
+            match value {
+                Value::Object(chapter) if key == "Chapter" => {
+                    map.serialize_entry(key, &AnswerChapter(chapter, self.1))?
+                }
+                _ => map.serialize_entry(key, value)?,
+            }
+        }
+        map.end()
+    }
+}
+
+impl Serialize for AnswerChapter<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (chapter, answer) = (self.0, self.1);
+        let edits = has_file(chapter)
+            .then(|| answer.next.replace(answer.next.get() + 1))
+            .and_then(|position| answer.edits.get(position))
+            .and_then(Option::as_ref);
+        let mut map = serializer.serialize_map(Some(chapter.len()))?;
+        for (key, value) in chapter {
+            match (key.as_str(), value, edits) {
+                ("content", Value::String(content), Some(edits)) => {
+                    map.serialize_entry(key, &edits.spliced(content))?
+                }
+                ("sub_items", Value::Array(items), _) => {
+                    map.serialize_entry(key, &AnswerItems(items, answer))?
+                }
+                _ => map.serialize_entry(key, value)?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// Whether a chapter has a file: those are the chapters [`Request::chapters`] gives.
+fn has_file(chapter: &Map<String, Value>) -> bool {
+    chapter.iter().any(|(key, value)| (key == "path" || key == "source_path") && value.is_string())
 }
 
 fn abbreviate(text: &str) -> String {

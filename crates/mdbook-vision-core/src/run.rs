@@ -249,16 +249,16 @@ fn process(
     }
     let needs = features.iter().fold(Needs::default(), |needs, f| needs.and(f.needs()));
     let chapters = request.chapters();
-    let contents = {
+    let edits = {
         let mut book = VisionBook::from_request(&request, &chapters, settings, needs, findings);
         book.now = env.now;
-        let contents = edit_pages(&book, &features, findings)?;
+        let edits = edit_pages(&book, &features, findings)?;
         if env.exits_after {
             // The process ends right after this run: the operating system takes the model
             // back at once, faster than freeing it piece by piece.
             std::mem::forget(book);
         }
-        contents
+        edits
     };
     // Features run even when the model has errors, so every finding is reported at once; the
     // book is then not answered.
@@ -267,18 +267,18 @@ fn process(
         return Err(Failure::Findings);
     }
     drop(chapters);
-    request.set_contents(contents);
+    request.set_edits(edits);
     Ok(request)
 }
 
-/// Every page's new content (`None`: unchanged), with every feature's edits.
+/// Every page's edits, checked against its text (`None`: unchanged), from every feature.
 fn edit_pages(
     book: &VisionBook<'_>,
     features: &[&dyn Feature],
     findings: &mut Vec<Diagnostic>,
-) -> Result<Vec<Option<String>>, Failure> {
+) -> Result<Vec<Option<Edits>>, Failure> {
     let editors: Vec<Box<dyn PageEditor + '_>> = features.iter().map(|f| f.prepare(book, findings)).collect();
-    let edited: Vec<(anyhow::Result<Option<String>>, Vec<Diagnostic>)> = book
+    let edited: Vec<(anyhow::Result<Option<Edits>>, Vec<Diagnostic>)> = book
         .page_ids()
         .collect::<Vec<_>>()
         .into_par_iter()
@@ -288,19 +288,19 @@ fn edit_pages(
             for editor in &editors {
                 editor.edit_page(page, &mut edits, &mut page_findings);
             }
-            let text = edits
-                .apply(book.page(page).doc.text)
+            let edits = edits
+                .checked(book.page(page).doc.text)
                 .map_err(|error| error.context(format!("editing {}", book.page(page).display_path)));
-            (text, page_findings)
+            (edits, page_findings)
         })
         .collect();
     // Findings in page order, whatever order the pages were edited in.
-    let mut contents = Vec::with_capacity(edited.len());
-    for (text, page_findings) in edited {
+    let mut all_edits = Vec::with_capacity(edited.len());
+    for (edits, page_findings) in edited {
         findings.extend(page_findings);
-        contents.push(text.map_err(Failure::Internal)?);
+        all_edits.push(edits.map_err(Failure::Internal)?);
     }
-    Ok(contents)
+    Ok(all_edits)
 }
 
 /// With `on-error = "warn"`, every error is a warning: its spot is left as written (a feature
@@ -372,7 +372,10 @@ fn run_binary(preprocessor: &Preprocessor<'_>, args: &[String]) -> i32 {
     }
     let mut findings = Vec::new();
     let request = Request::parse(&input, &mut findings).map_err(Failure::BadInput);
-    let root = Request::root_of(&input);
+    let root = match &request {
+        Ok(request) => request.root().to_owned(),
+        Err(_) => Request::root_of(&input),
+    };
     drop(input);
     let result = request.and_then(|request| process(preprocessor, request, &env, &mut findings));
     let (request, diagnostics) = conclude(result, findings, &root);

@@ -1,9 +1,10 @@
 //! Splice editing: a chapter changes only in the byte ranges a feature replaces.
 //!
 //! Features never re-serialize a chapter. They record [`Edits`] against the original text,
-//! and [`Edits::apply`] copies every other byte through untouched, so line endings, a BOM,
+//! and [`Spliced`] writes every other byte through untouched, so line endings, a BOM,
 //! trailing spaces and escaping all survive.
 
+use std::fmt;
 use std::ops::Range;
 
 use anyhow::{Result, bail};
@@ -46,30 +47,65 @@ impl Edits {
 
     /// The text with every replacement made, or `None` when there is nothing to replace.
     ///
+    /// Fails as [`Edits::checked`] does.
+    pub fn apply(self, original: &str) -> Result<Option<String>> {
+        Ok(self.checked(original)?.map(|edits| edits.spliced(original).to_string()))
+    }
+
+    /// The replacements in offset order, checked against `original`, or `None` when there is
+    /// nothing to replace: what [`Edits::spliced`] takes.
+    ///
     /// Fails when two replacements overlap or a range does not fall on character boundaries
     /// of `original`: both are bugs in a feature, never something an author can cause.
-    pub fn apply(&self, original: &str) -> Result<Option<String>> {
+    pub fn checked(mut self, original: &str) -> Result<Option<Edits>> {
         if self.splices.is_empty() {
             return Ok(None);
         }
-        let mut splices: Vec<&Splice> = self.splices.iter().collect();
-        splices.sort_by_key(|s| (s.range.start, s.range.end));
-        let mut out = String::with_capacity(original.len());
+        self.splices.sort_by_key(|s| (s.range.start, s.range.end));
         let mut copied_to = 0;
-        for splice in splices {
-            let Range { start, end } = splice.range;
+        for Splice { range, .. } in &self.splices {
+            let Range { start, end } = *range;
             if start < copied_to || end < start || end > original.len() {
                 bail!("overlapping or invalid edit at bytes {start}..{end}");
             }
             if !original.is_char_boundary(start) || !original.is_char_boundary(end) {
                 bail!("edit at bytes {start}..{end} splits a character");
             }
-            out.push_str(&original[copied_to..start]);
-            out.push_str(&splice.replacement);
             copied_to = end;
         }
-        out.push_str(&original[copied_to..]);
-        Ok(Some(out))
+        Ok(Some(self))
+    }
+
+    /// `original` with these replacements made, written out piece by piece: the edited text
+    /// is never held whole. The edits must be [`Edits::checked`] against `original`.
+    pub fn spliced<'e>(&'e self, original: &'e str) -> Spliced<'e> {
+        Spliced { original, splices: &self.splices }
+    }
+}
+
+/// A text with replacements made, as it is written ([`fmt::Display`], or a JSON string with
+/// `serde`): the untouched pieces of the original between the replacements.
+#[derive(Debug, Clone, Copy)]
+pub struct Spliced<'e> {
+    original: &'e str,
+    splices: &'e [Splice],
+}
+
+impl fmt::Display for Spliced<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut copied_to = 0;
+        for splice in self.splices {
+            f.write_str(&self.original[copied_to..splice.range.start])?;
+            f.write_str(&splice.replacement)?;
+            copied_to = splice.range.end;
+        }
+        f.write_str(&self.original[copied_to..])
+    }
+}
+
+impl serde::Serialize for Spliced<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
@@ -112,5 +148,19 @@ mod tests {
         let mut edits = Edits::new();
         edits.replace(0..1, "x");
         assert!(edits.apply("é").is_err());
+    }
+
+    #[test]
+    fn a_spliced_text_is_the_same_json_string_as_the_edited_text() {
+        let original = "a \"quoted\"\tline\r\n\u{1}é\\";
+        let mut edits = Edits::new();
+        edits.replace(2..10, "\u{7f}\n\"new\"");
+        edits.insert(original.len(), "\u{1f}");
+        let edits = edits.checked(original).unwrap().unwrap();
+        let edited = edits.spliced(original).to_string();
+        assert_eq!(
+            serde_json::to_string(&edits.spliced(original)).unwrap(),
+            serde_json::to_string(&edited).unwrap()
+        );
     }
 }

@@ -32,6 +32,7 @@ pub(crate) fn check_subject(
     book: &VisionBook<'_>,
     subject: &Subject,
     requirement: &Requirement,
+    patterns: &RulePatterns,
     edits: &mut Edits,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Gaps {
@@ -50,7 +51,7 @@ pub(crate) fn check_subject(
     };
     let page = book.page(page);
     let level = book.settings.faq_severity.level();
-    let asked = Asked::new(rules, subject, &faq);
+    let asked = Asked::new(patterns, subject, &faq);
     let mut missing = Vec::new();
     let mut near_misses_used = vec![false; faq.questions.len()];
     for (index, wording) in expected.iter().enumerate() {
@@ -86,23 +87,34 @@ pub(crate) fn check_subject(
     Gaps { missing: Vec::new(), no_faq: false }
 }
 
+/// The patterns of a requirement's rules, made once per run: for each rule, each of its
+/// wordings (the question, then its aliases) with its pattern.
+pub(crate) struct RulePatterns(Vec<Vec<(Pattern, String)>>);
+
+impl RulePatterns {
+    /// The patterns of `rules`.
+    pub(crate) fn new(rules: &[QuestionRule]) -> Self {
+        let wordings = |rule: &QuestionRule| {
+            rule.wordings().into_iter().map(|w| (Pattern::new(w), w.to_owned())).collect()
+        };
+        RulePatterns(rules.iter().map(wordings).collect())
+    }
+}
+
 /// Which questions of a FAQ ask which rules.
 struct Asked<'r> {
-    patterns: Vec<Vec<(Pattern, &'r str)>>,
+    patterns: &'r [Vec<(Pattern, String)>],
+    /// The names NAME stands for, normalized.
+    names: Vec<String>,
     normalized: Vec<String>,
     texts: Vec<String>,
 }
 
 impl<'r> Asked<'r> {
-    fn new(rules: &'r [QuestionRule], subject: &Subject, faq: &FaqSection) -> Self {
-        let patterns = rules
-            .iter()
-            .map(|rule| {
-                rule.wordings().into_iter().map(|w| (Pattern::new(w, &subject.characters), w)).collect()
-            })
-            .collect();
+    fn new(patterns: &'r RulePatterns, subject: &Subject, faq: &FaqSection) -> Self {
         Asked {
-            patterns,
+            patterns: &patterns.0,
+            names: subject.characters.iter().map(|n| normalize(n)).collect(),
             normalized: faq.questions.iter().map(|q| normalize(&q.text)).collect(),
             texts: faq.questions.iter().map(|q| q.text.clone()).collect(),
         }
@@ -110,7 +122,7 @@ impl<'r> Asked<'r> {
 
     /// Whether question `question` asks rule `rule`.
     fn asks(&self, question: usize, rule: usize) -> bool {
-        self.patterns[rule].iter().any(|(p, _)| p.matches_normalized(&self.normalized[question]))
+        self.patterns[rule].iter().any(|(p, _)| p.matches_normalized(&self.normalized[question], &self.names))
     }
 
     /// Whether any question asks rule `rule`.
@@ -123,10 +135,12 @@ impl<'r> Asked<'r> {
     fn near_miss(&self, rule: usize, used: &[bool]) -> Option<(usize, String)> {
         (0..self.normalized.len())
             .filter(|&q| !used[q] && (0..self.patterns.len()).all(|r| !self.asks(q, r)))
-            .flat_map(|q| self.patterns[rule].iter().map(move |(p, w)| (q, *w, p.nearness(&self.texts[q]))))
+            .flat_map(|q| {
+                self.patterns[rule].iter().map(move |(p, w)| (q, w, p.nearness(&self.texts[q], &self.names)))
+            })
             .filter(|(_, _, score)| *score >= NEAR)
             .max_by(|a, b| a.2.total_cmp(&b.2))
-            .map(|(q, wording, _)| (q, wording.to_owned()))
+            .map(|(q, wording, _)| (q, wording.clone()))
     }
 }
 

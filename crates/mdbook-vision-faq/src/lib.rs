@@ -25,6 +25,8 @@ use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::model::{GlobSet, Kind, PageId, Story, VisionBook, build_globs, section_of};
 use mdbook_vision_core::splice::Edits;
 
+use crate::check::RulePatterns;
+
 pub use crate::reading::{FAQ_TITLE, FaqSection, Question, find_faq};
 pub use crate::requirements::{Requirement, requirement_of};
 
@@ -46,9 +48,10 @@ impl Feature for Faq {
     fn prepare<'b>(&self, book: &'b VisionBook<'b>, _: &mut Vec<Diagnostic>) -> Box<dyn PageEditor + 'b> {
         // `check_settings` reported bad globs once.
         let exclude = build_globs(&book.settings.faq_exclude, "faq-exclude", &mut Vec::new());
-        let requirements =
+        let requirements: Vec<Requirement> =
             book.kinds.names().map(|name| requirement_of(book, book.kinds.named(name))).collect();
-        Box::new(FaqChecker { book, exclude, requirements })
+        let patterns = requirements.iter().map(|r| RulePatterns::new(r.rules())).collect();
+        Box::new(FaqChecker { book, exclude, requirements, patterns })
     }
 }
 
@@ -59,6 +62,8 @@ struct FaqChecker<'b> {
     exclude: GlobSet,
     /// What each kind's FAQ must ask, by the kind's position among the book's kinds.
     requirements: Vec<Requirement>,
+    /// The patterns of each requirement's rules, likewise.
+    patterns: Vec<RulePatterns>,
 }
 
 impl PageEditor for FaqChecker<'_> {
@@ -72,11 +77,15 @@ impl PageEditor for FaqChecker<'_> {
             if subject.home(book) != Some(page) || subject.places.iter().any(|(p, _)| self.excluded(*p)) {
                 continue;
             }
-            let Some(requirement) = self.requirements.get(subject.kind.index()) else { continue };
+            let kind = subject.kind.index();
+            let (Some(requirement), Some(patterns)) = (self.requirements.get(kind), self.patterns.get(kind))
+            else {
+                continue;
+            };
             if requirement.rules().is_empty() {
                 continue;
             }
-            let gaps = check::check_subject(book, &subject, requirement, edits, diagnostics);
+            let gaps = check::check_subject(book, &subject, requirement, patterns, edits, diagnostics);
             if requirement.is_suggestion() {
                 suggestions.push((subject.noun(), gaps));
             }

@@ -13,7 +13,7 @@ pub const NEAR: f64 = 0.8;
 /// `text` as questions are compared: lowercase, straight quotes, without emphasis, brackets,
 /// leading symbols, a trailing "(optional)" or trailing punctuation, spaces collapsed.
 pub fn normalize(text: &str) -> String {
-    let mut text: String = text
+    let text: String = text
         .to_lowercase()
         .chars()
         .map(|c| match c {
@@ -23,25 +23,32 @@ pub fn normalize(text: &str) -> String {
         })
         .filter(|c| !matches!(c, '*' | '_' | '[' | ']' | '`'))
         .collect();
+    let mut rest = text.as_str();
     loop {
-        let trimmed = text
-            .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '?' | '!' | '.' | ':' | ';' | ','))
-            .to_owned();
-        let trimmed = trimmed.strip_suffix("(optional)").map_or(trimmed.clone(), str::to_owned);
-        if trimmed == text {
+        let trimmed = rest
+            .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '?' | '!' | '.' | ':' | ';' | ','));
+        let trimmed = trimmed.strip_suffix("(optional)").unwrap_or(trimmed);
+        if trimmed.len() == rest.len() {
             break;
         }
-        text = trimmed;
+        rest = trimmed;
     }
-    let text = text.trim_start_matches(|c: char| !c.is_alphanumeric() && c != NAME && c != ANY);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let rest = rest.trim_start_matches(|c: char| !c.is_alphanumeric() && c != NAME && c != ANY);
+    let mut words = String::with_capacity(rest.len());
+    for word in rest.split_whitespace() {
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(word);
+    }
+    words
 }
 
-/// A required wording, ready to match questions.
+/// A required wording, ready to match questions: made once per run, matched against the
+/// questions of every subject with the names NAME stands for there.
 #[derive(Debug, Clone)]
 pub struct Pattern {
     parts: Vec<Part>,
-    names: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,9 +59,8 @@ enum Part {
 }
 
 impl Pattern {
-    /// The pattern of `wording`, where NAME stands for one of `names` (any text when there are
-    /// none) and ALTERNATIVE-X for any text.
-    pub fn new(wording: &str, names: &[String]) -> Self {
+    /// The pattern of `wording`, where NAME stands for a name and ALTERNATIVE-X for any text.
+    pub fn new(wording: &str) -> Self {
         let marked = wording.replace("ALTERNATIVE-X", &ANY.to_string()).replace("NAME", &NAME.to_string());
         let mut parts = Vec::new();
         let mut text = String::new();
@@ -71,48 +77,20 @@ impl Pattern {
         if !text.is_empty() {
             parts.push(Part::Text(text));
         }
-        Pattern { parts, names: names.iter().map(|n| normalize(n)).collect() }
+        Pattern { parts }
     }
 
-    /// Whether the question whose [`normalize`]d text is `question` asks this.
-    pub fn matches_normalized(&self, question: &str) -> bool {
-        self.matches_at(0, question, 0, &mut HashSet::new())
-    }
-
-    /// Whether `text[at..]` matches the parts from `part` on. Each (part, position) is tried
-    /// once, so however many placeholders a wording has, matching takes polynomial time.
-    fn matches_at(&self, part: usize, text: &str, at: usize, failed: &mut HashSet<(usize, usize)>) -> bool {
-        let Some(current) = self.parts.get(part) else {
-            return at == text.len();
-        };
-        if failed.contains(&(part, at)) {
-            return false;
-        }
-        let rest = &text[at..];
-        let matched = match current {
-            Part::Text(literal) => {
-                rest.starts_with(literal.as_str())
-                    && self.matches_at(part + 1, text, at + literal.len(), failed)
-            }
-            Part::Name if !self.names.is_empty() => self.names.iter().any(|name| {
-                rest.starts_with(name.as_str()) && self.matches_at(part + 1, text, at + name.len(), failed)
-            }),
-            Part::Name | Part::Any => {
-                rest.char_indices().skip(1).map(|(i, _)| i).chain(std::iter::once(rest.len())).any(|split| {
-                    !rest[..split].trim().is_empty() && self.matches_at(part + 1, text, at + split, failed)
-                })
-            }
-        };
-        if !matched {
-            failed.insert((part, at));
-        }
-        matched
+    /// Whether the question whose [`normalize`]d text is `question` asks this, NAME standing
+    /// for one of the [`normalize`]d `names` (any text when there are none).
+    pub fn matches_normalized(&self, question: &str, names: &[String]) -> bool {
+        Matching { parts: &self.parts, names, text: question, failed: HashSet::new() }.matches_at(0, 0)
     }
 
     /// How close `question` is to this wording, from 0 to 1, and 0 when it matches: a typo or
-    /// a changed word scores [`NEAR`] or more.
-    pub fn nearness(&self, question: &str) -> f64 {
-        let name = self.names.first().map_or("name", String::as_str);
+    /// a changed word scores [`NEAR`] or more. NAME stands for one of the [`normalize`]d
+    /// `names`.
+    pub fn nearness(&self, question: &str, names: &[String]) -> f64 {
+        let name = names.first().map_or("name", String::as_str);
         let example: String = self
             .parts
             .iter()
@@ -136,7 +114,49 @@ impl Pattern {
                 .map(|head| strsim::normalized_levenshtein(fixed, head.trim_end()))
                 .fold(0.0, f64::max)
         };
-        if self.matches_normalized(&question) { 0.0 } else { score }
+        if self.matches_normalized(&question, names) { 0.0 } else { score }
+    }
+}
+
+/// One match of a pattern's parts against a normalized question.
+struct Matching<'m> {
+    parts: &'m [Part],
+    names: &'m [String],
+    text: &'m str,
+    /// The (part, position) pairs known not to match.
+    failed: HashSet<(usize, usize)>,
+}
+
+impl Matching<'_> {
+    /// Whether `text[at..]` matches the parts from `part` on. Each (part, position) is tried
+    /// once, so however many placeholders a wording has, matching takes polynomial time.
+    fn matches_at(&mut self, part: usize, at: usize) -> bool {
+        let Some(current) = self.parts.get(part) else {
+            return at == self.text.len();
+        };
+        if self.failed.contains(&(part, at)) {
+            return false;
+        }
+        let (text, names) = (self.text, self.names);
+        let rest = &text[at..];
+        let matched = match current {
+            Part::Text(literal) => {
+                rest.starts_with(literal.as_str()) && self.matches_at(part + 1, at + literal.len())
+            }
+            Part::Name if !names.is_empty() => names
+                .iter()
+                .any(|name| rest.starts_with(name.as_str()) && self.matches_at(part + 1, at + name.len())),
+            Part::Name | Part::Any => rest
+                .char_indices()
+                .skip(1)
+                .map(|(i, _)| i)
+                .chain(std::iter::once(rest.len()))
+                .any(|split| !rest[..split].trim().is_empty() && self.matches_at(part + 1, at + split)),
+        };
+        if !matched {
+            self.failed.insert((part, at));
+        }
+        matched
     }
 }
 
@@ -161,7 +181,7 @@ mod tests {
 
     #[test]
     fn name_matches_the_character_however_marked_up() {
-        let pattern = Pattern::new("What is NAME most excited about and why?", &names(&["Alan"]));
+        let pattern = named("What is NAME most excited about and why?", &names(&["Alan"]));
         for question in [
             "What is Alan most excited about and why?",
             "What is *Alan* most excited about and why",
@@ -175,36 +195,42 @@ mod tests {
     #[test]
     fn name_matches_any_name_when_the_story_has_no_character() {
         assert!(
-            Pattern::new("What is NAME most disappointed with?", &[])
-                .matches("What is Zed most disappointed with?")
+            named("What is NAME most disappointed with?", &[]).matches("What is Zed most disappointed with?")
         );
     }
 
     #[test]
     fn alternative_x_matches_any_text() {
-        let pattern = Pattern::new("Why not do ALTERNATIVE-X?", &[]);
+        let pattern = named("Why not do ALTERNATIVE-X?", &[]);
         assert!(pattern.matches("Why not do what the async-trait macro does and box every future?"));
         assert!(!pattern.matches("Why not do?"));
         assert!(!pattern.matches("Why bother?"));
     }
 
-    impl Pattern {
+    /// A pattern with the names NAME stands for.
+    struct Named(Pattern, Vec<String>);
+
+    fn named(wording: &str, names: &[String]) -> Named {
+        Named(Pattern::new(wording), names.iter().map(|n| normalize(n)).collect())
+    }
+
+    impl Named {
         fn matches(&self, question: &str) -> bool {
-            self.matches_normalized(&normalize(question))
+            self.0.matches_normalized(&normalize(question), &self.1)
         }
 
         fn is_near(&self, question: &str) -> bool {
-            self.nearness(question) >= NEAR
+            self.0.nearness(question, &self.1) >= NEAR
         }
     }
 
     #[test]
     fn near_misses_are_typos_or_a_changed_word() {
-        let pattern = Pattern::new("What are the morals of the story?", &[]);
+        let pattern = named("What are the morals of the story?", &[]);
         assert!(pattern.is_near("What are the morals of this story?"));
         assert!(pattern.is_near("What are the moarls of the story?"));
         assert!(!pattern.is_near("What are the morals of the story?"));
         assert!(!pattern.is_near("How did Alan feel?"));
-        assert!(Pattern::new("Why not do ALTERNATIVE-X?", &[]).is_near("Why no do the other thing?"));
+        assert!(named("Why not do ALTERNATIVE-X?", &[]).is_near("Why no do the other thing?"));
     }
 }

@@ -11,6 +11,8 @@
 
 mod args;
 
+use std::collections::HashMap;
+
 use mdbook_vision_core::codes;
 use mdbook_vision_core::diagnostics::{Diagnostic, suggestion};
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
@@ -34,19 +36,37 @@ impl Feature for Metanarrative {
     }
 
     fn prepare<'b>(&self, book: &'b VisionBook<'b>, _: &mut Vec<Diagnostic>) -> Box<dyn PageEditor + 'b> {
-        Box::new(Expander { book })
+        Box::new(Expander { book, topics: std::sync::OnceLock::new() })
     }
 }
 
 /// The metanarrative feature prepared for a book.
 struct Expander<'b> {
     book: &'b VisionBook<'b>,
+    /// Every topic stories have, sorted, once a `{{#stories}}` filters on one.
+    topics: std::sync::OnceLock<Vec<&'b str>>,
+}
+
+impl<'b> Expander<'b> {
+    /// Every topic stories have, sorted and without repeats.
+    fn topics(&self) -> &[&'b str] {
+        self.topics.get_or_init(|| {
+            let mut known: Vec<&str> =
+                self.book.stories.iter().flat_map(|s| s.meta.topics.iter().map(String::as_str)).collect();
+            known.sort_unstable();
+            known.dedup();
+            known
+        })
+    }
 }
 
 impl PageEditor for Expander<'_> {
     fn edit_page(&self, page: PageId, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
         let book = self.book;
         let the_page = book.page(page);
+        // A story listed several times on the page (a metanarrative lists stories by topic and
+        // by character) is linked once.
+        let mut links = HashMap::new();
         for directive in the_page.doc.directives(&["story", "stories"]) {
             let output = if directive.name == "story" { Output::Link } else { Output::List };
             if let Some(misplaced) = directive.misplaced(output) {
@@ -56,7 +76,7 @@ impl PageEditor for Expander<'_> {
             let expanded = if directive.name == "story" {
                 expand_story(book, page, directive)
             } else {
-                expand_stories(book, page, directive, diagnostics)
+                expand_stories(self, page, directive, &mut links, diagnostics)
             };
             match expanded {
                 Ok(text) => edits.replace(directive.range.clone(), text),
@@ -113,13 +133,16 @@ fn check_anchor(page: &Page<'_>, story: &Story, anchor: &str) -> Result<(), Diag
     .with_help(suggestion(anchor, "heading ids", ids)))
 }
 
-/// `{{#stories topic=T character=C kind=K}}`.
+/// `{{#stories topic=T character=C kind=K}}`; `links` holds the links from the page to the
+/// stories already listed on it, by their position among the book's stories.
 fn expand_stories(
-    book: &VisionBook<'_>,
+    expander: &Expander<'_>,
     page: PageId,
     directive: &Directive<'_>,
+    links: &mut HashMap<usize, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<String, Diagnostic> {
+    let book = expander.book;
     let args = StoriesArgs::parse(directive.args)?;
     check_values(book, &args)?;
     let doc = &book.page(page).doc;
@@ -127,13 +150,17 @@ fn expand_stories(
     let prefix = doc.continuation_prefix(directive.range.start);
     // Only container markers before it (`> `, `- `): the list can start right there.
     let on_own_line = prefix.len() == doc.line_prefix(directive.range.start).len();
-    let items: Vec<String> = book
-        .stories
-        .iter()
-        .filter(|story| matches(book, story, &args))
-        .map(|story| format!("- {}", link(&story.title, &book.link_to_story(page, story))))
-        .collect();
-    let unknown_topics = unknown_topics(book, &args);
+    let separator = format!("{le}{prefix}");
+    let mut items = String::new();
+    for (index, story) in book.stories.iter().enumerate().filter(|(_, story)| matches(book, story, &args)) {
+        if !items.is_empty() {
+            items.push_str(&separator);
+        }
+        items.push_str("- ");
+        let link = links.entry(index).or_insert_with(|| link(&story.title, &book.link_to_story(page, story)));
+        items.push_str(link);
+    }
+    let unknown_topics = unknown_topics(expander, &args);
     for (topic, help) in &unknown_topics {
         diagnostics.push(
             Diagnostic::new(codes::UNKNOWN_TOPIC, format!("no story has the topic `{topic}`"))
@@ -141,7 +168,7 @@ fn expand_stories(
                 .with_help(help.clone()),
         );
     }
-    let lines = if items.is_empty() {
+    let list = if items.is_empty() {
         if unknown_topics.is_empty() {
             diagnostics.push(
                 Diagnostic::new(
@@ -152,28 +179,27 @@ fn expand_stories(
                 .with_help("the list reads \"🚧 no stories yet\" until a story declares what it filters on"),
             );
         }
-        vec![match book.how_to {
+        match book.how_to {
             Some(how_to) => link(NO_STORIES_YET, &book.link(page, how_to, None)),
             None => escape_text(NO_STORIES_YET),
-        }]
+        }
     } else {
         items
     };
-    let list = lines.join(&format!("{le}{prefix}"));
-    Ok(if on_own_line { list } else { format!("{le}{prefix}{list}") })
+    Ok(if on_own_line { list } else { format!("{separator}{list}") })
 }
 
 /// The topics of `args` that no story has, each with a hint: the nearest topic stories have.
-fn unknown_topics(book: &VisionBook<'_>, args: &StoriesArgs) -> Vec<(String, String)> {
-    let mut known: Vec<&str> =
-        book.stories.iter().flat_map(|s| s.meta.topics.iter().map(String::as_str)).collect();
-    known.sort_unstable();
-    known.dedup();
-    args.filters
-        .iter()
-        .filter(|(filter, _)| *filter == Filter::Topic)
-        .flat_map(|(_, values)| values)
-        .filter(|value| !known.contains(&value.as_str()))
+fn unknown_topics(expander: &Expander<'_>, args: &StoriesArgs) -> Vec<(String, String)> {
+    let values: Vec<&String> =
+        args.filters.iter().filter(|(filter, _)| *filter == Filter::Topic).flat_map(|(_, v)| v).collect();
+    if values.is_empty() {
+        return Vec::new();
+    }
+    let known = expander.topics();
+    values
+        .into_iter()
+        .filter(|value| known.binary_search(&value.as_str()).is_err())
         .map(|value| (value.clone(), suggestion(value, "topics", known.iter().copied())))
         .collect()
 }
@@ -206,17 +232,14 @@ pub fn listed_stories<'b>(book: &'b VisionBook<'_>, args: &str) -> Option<Vec<&'
 
 /// Whether `story` passes every filter; without a `kind` filter, character pages are left out.
 fn matches(book: &VisionBook<'_>, story: &Story, args: &StoriesArgs) -> bool {
-    let any_of =
-        |values: &[String], candidates: &[&str]| values.iter().any(|v| candidates.contains(&v.as_str()));
+    let any_of = |values: &[String], candidates: &[String]| values.iter().any(|v| candidates.contains(v));
     let has_kind_filter = args.filters.iter().any(|(f, _)| *f == Filter::Kind);
     if !has_kind_filter && story.kind == Kind::CHARACTER {
         return false;
     }
     args.filters.iter().all(|(filter, values)| match filter {
-        Filter::Topic => any_of(values, &story.meta.topics.iter().map(String::as_str).collect::<Vec<_>>()),
-        Filter::Character => {
-            any_of(values, &book.characters_of(story).iter().map(String::as_str).collect::<Vec<_>>())
-        }
-        Filter::Kind => any_of(values, &[book.kinds.name(story.kind)]),
+        Filter::Topic => any_of(values, &story.meta.topics),
+        Filter::Character => any_of(values, book.characters_of(story)),
+        Filter::Kind => values.iter().any(|v| v == book.kinds.name(story.kind)),
     })
 }

@@ -87,19 +87,31 @@ impl Feature for Stories {
     }
 
     fn prepare<'b>(&self, book: &'b VisionBook<'b>, _: &mut Vec<Diagnostic>) -> Box<dyn PageEditor + 'b> {
-        let headers =
+        let headers: HashMap<&str, String> =
             FIELDS.iter().map(|(field, _)| (*field, escape_text(&header(&book.settings, field)))).collect();
-        Box::new(StoryTables { book, headers, assignments: declares_assignments(book) })
+        let assignments = declares_assignments(book);
+        let layouts = book
+            .kinds
+            .all()
+            .map(|kind| {
+                let columns = columns(book, kind, assignments);
+                let headers = columns
+                    .iter()
+                    .map(|c| headers.get(c).cloned().unwrap_or_else(|| escape_text(c)))
+                    .collect();
+                (columns, headers)
+            })
+            .collect();
+        Box::new(StoryTables { book, layouts })
     }
 }
 
 /// The stories feature prepared for a book.
 struct StoryTables<'b> {
     book: &'b VisionBook<'b>,
-    /// Each field's column header, escaped.
-    headers: HashMap<&'static str, String>,
-    /// Whether any story of the book says who writes it.
-    assignments: bool,
+    /// For each kind, by its position among the book's kinds: the fields its tables show, and
+    /// their headers, escaped.
+    layouts: Vec<(Vec<&'b str>, Vec<String>)>,
 }
 
 impl PageEditor for StoryTables<'_> {
@@ -116,13 +128,12 @@ impl PageEditor for StoryTables<'_> {
             }
             let line_ending = doc.line_ending();
             let prefix = doc.continuation_prefix(declaration.range.start);
-            let columns = columns(book, story.kind, self.assignments);
-            let headers: Vec<String> = columns.iter().map(|c| self.header(c)).collect();
+            let Some((columns, headers)) = self.layouts.get(story.kind.index()) else { continue };
             let cells: Vec<String> = columns.iter().map(|c| cell(book, page, story, c)).collect();
             let mut replacement = format!(
                 "{}{line_ending}{prefix}{}",
                 resolved_meta(book, story).marker(),
-                table(&headers, &[cells], line_ending, &prefix)
+                table(headers, &[cells], line_ending, &prefix)
             );
             // A table goes on until a blank line or another block: keep a line of text that
             // followed the block out of it (a new list item ends it anyway, and a blank line
@@ -132,13 +143,6 @@ impl PageEditor for StoryTables<'_> {
             }
             edits.replace(declaration.range.clone(), replacement);
         }
-    }
-}
-
-impl StoryTables<'_> {
-    /// The header of `field`'s column, escaped.
-    fn header(&self, field: &str) -> String {
-        self.headers.get(field).cloned().unwrap_or_else(|| escape_text(field))
     }
 }
 

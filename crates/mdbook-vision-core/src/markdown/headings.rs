@@ -70,7 +70,7 @@ impl<'a> Headings<'a> {
         self.headings.push(Heading {
             level: heading_level(*level),
             range,
-            title: text_as_written(source, inner),
+            title: text_as_written(source, inner, &text),
             text,
             id,
         });
@@ -102,8 +102,16 @@ fn plain_text(events: &[Spanned<'_>]) -> String {
 }
 
 /// [`plain_text`], with smart punctuation undone: each replaced quote or dash is taken back
-/// from the source it was made of.
-fn text_as_written(source: &str, events: &[Spanned<'_>]) -> String {
+/// from the source it was made of. `text` is their plain text, as it is when nothing was
+/// replaced.
+fn text_as_written(source: &str, events: &[Spanned<'_>], text: &str) -> String {
+    let replaced = |event: &Event<'_>, range: &Range<usize>| match event {
+        Event::Text(t) => SMART_PUNCTUATION.contains(&t.as_ref()) && source.get(range.clone()) != Some(t),
+        _ => false,
+    };
+    if !events.iter().any(|(event, range)| replaced(event, range)) {
+        return text.to_owned();
+    }
     let undone: Vec<Spanned<'_>> = events
         .iter()
         .map(|(event, range)| match event {
@@ -163,15 +171,22 @@ impl IdAllocator {
 
 /// The id mdBook 0.5 gives a heading whose text is `text`.
 pub fn heading_id_05(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|ch| match ch {
-            ch if ch.is_alphanumeric() || ch == '_' || ch == '-' => Some(ch),
-            ch if ch.is_whitespace() => Some('-'),
-            _ => None,
-        })
-        .collect()
+    let text = text.trim();
+    let mut id = String::with_capacity(text.len());
+    let push = |ch: char| match ch {
+        ch if ch.is_alphanumeric() || ch == '_' || ch == '-' => id.push(ch),
+        ch if ch.is_whitespace() => id.push('-'),
+        _ => {}
+    };
+    if text.is_ascii() {
+        text.chars().map(|ch| ch.to_ascii_lowercase()).for_each(push);
+    } else if text.contains('Σ') {
+        // The one letter whose lowercase depends on its place in a word.
+        text.to_lowercase().chars().for_each(push);
+    } else {
+        text.chars().flat_map(char::to_lowercase).for_each(push);
+    }
+    id
 }
 
 /// The id mdBook 0.4 gives a heading whose rendered HTML is `html`: tags and a few entities
@@ -213,5 +228,16 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H4 => 4,
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_and_unicode_headings_get_the_ids_of_mdbook_0_5() {
+        assert_eq!(heading_id_05("  Alan's \u{b} Plan_B-2! "), "alans---plan_b-2");
+        assert_eq!(heading_id_05("Ünïcödé ΣΑΣ Straße"), "ünïcödé-σας-straße");
     }
 }

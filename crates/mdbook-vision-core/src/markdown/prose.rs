@@ -22,7 +22,11 @@ impl Document<'_> {
     /// definitions, front matter, the suite's directives and the blocks the suite generated.
     /// Emphasis, list items, block quotes, table cells and headings are prose.
     pub fn prose(&self) -> Vec<Prose> {
-        let mut prose = Vec::new();
+        let holes = merge_ranges(
+            self.directives.iter().map(|d| d.range.clone()).chain(self.generated.iter().cloned()).collect(),
+        );
+        // Texts are about half of a chapter's events.
+        let mut prose = Vec::with_capacity(self.nodes.all().len() / 2);
         let mut skipped_depth = 0usize;
         let mut inline_html_depth = 0usize;
         let mut heading_depth = 0usize;
@@ -45,22 +49,13 @@ impl Document<'_> {
                 NodeKind::Start(Element::Heading(_)) => heading_depth += 1,
                 NodeKind::End(_) if skipped_depth > 0 => skipped_depth -= 1,
                 NodeKind::Text if skipped_depth == 0 && inline_html_depth == 0 => {
-                    prose.push(Prose { range: node.range(), in_heading: heading_depth > 0 })
+                    let in_heading = heading_depth > 0;
+                    subtract(node.range(), &holes, |range| prose.push(Prose { range, in_heading }));
                 }
                 _ => {}
             }
         }
-        let holes = merge_ranges(
-            self.directives.iter().map(|d| d.range.clone()).chain(self.generated.iter().cloned()).collect(),
-        );
         prose
-            .into_iter()
-            .flat_map(|p| {
-                subtract(p.range, &holes)
-                    .into_iter()
-                    .map(move |range| Prose { range, in_heading: p.in_heading })
-            })
-            .collect()
     }
 }
 
@@ -70,6 +65,8 @@ pub struct NameFinder {
     automaton: Option<AhoCorasick>,
     /// For each pattern of the automaton, the index of its name (empty names are left out).
     names: Vec<usize>,
+    /// The bytes a name starts with: a text holding none of them mentions no one.
+    first_bytes: [bool; 256],
 }
 
 /// A whole-word mention of one of a [`NameFinder`]'s names.
@@ -93,7 +90,11 @@ impl NameFinder {
         } else {
             AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok()
         };
-        NameFinder { automaton, names }
+        let mut first_bytes = [false; 256];
+        for pattern in &patterns {
+            first_bytes[usize::from(pattern.as_bytes()[0])] = true;
+        }
+        NameFinder { automaton, names, first_bytes }
     }
 
     /// Every whole-word mention of any name in `ranges` of `text`: not inside a longer word
@@ -103,7 +104,13 @@ impl NameFinder {
         let Some(automaton) = &self.automaton else { return Vec::new() };
         let mut found = Vec::new();
         for (within, range) in ranges.into_iter().enumerate() {
-            for hit in automaton.find_iter(&text[range.clone()]) {
+            let searched = &text[range.clone()];
+            // Most stretches of prose mention no one: looking for where a name could start is
+            // much cheaper than starting a search.
+            if !searched.bytes().any(|b| self.first_bytes[usize::from(b)]) {
+                continue;
+            }
+            for hit in automaton.find_iter(searched) {
                 let (start, end) = (range.start + hit.start(), range.start + hit.end());
                 if !joined_before(&text[..start]) && !joined_after(&text[end..]) {
                     found.push(Mention {
@@ -118,21 +125,20 @@ impl NameFinder {
     }
 }
 
-/// `range` without the parts that fall in any of `holes` (sorted, not overlapping).
-fn subtract(range: Range<usize>, holes: &[Range<usize>]) -> Vec<Range<usize>> {
+/// Gives `keep` each piece of `range` outside all of `holes` (sorted, not overlapping), in
+/// order.
+fn subtract(range: Range<usize>, holes: &[Range<usize>], mut keep: impl FnMut(Range<usize>)) {
     let first = holes.partition_point(|h| h.end <= range.start);
-    let mut pieces = Vec::new();
     let mut start = range.start;
     for hole in holes[first..].iter().take_while(|h| h.start < range.end).filter(|h| h.end > range.start) {
         if hole.start > start {
-            pieces.push(start..hole.start);
+            keep(start..hole.start);
         }
         start = start.max(hole.end);
     }
     if start < range.end {
-        pieces.push(start..range.end);
+        keep(start..range.end);
     }
-    pieces
 }
 
 /// Whether an element is not prose.

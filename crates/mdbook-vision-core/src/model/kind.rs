@@ -90,6 +90,11 @@ impl Kinds {
         self.names.iter().position(|n| n == name).and_then(|i| u16::try_from(i).ok()).map(Kind)
     }
 
+    /// Every kind, in order: the defaults first.
+    pub fn all(&self) -> impl Iterator<Item = Kind> + use<> {
+        (0..self.names.len()).filter_map(|i| u16::try_from(i).ok()).map(Kind)
+    }
+
     /// The names of every kind, the defaults first.
     pub fn names(&self) -> impl Iterator<Item = &str> + Clone {
         self.names.iter().map(String::as_str)

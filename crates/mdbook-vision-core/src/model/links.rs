@@ -48,7 +48,7 @@ impl VisionBook<'_> {
     /// `None` also for external links and same-page anchors.
     pub fn page_at(&self, from: PageId, destination: &str) -> Option<PageId> {
         let path = resolve(&self.page(from).output_path, destination)?;
-        self.pages_by_path.get(&path).copied()
+        self.pages_by_path.get(path.as_str()).copied()
     }
 
     /// The links on `page` that lead to a character, outside blocks the suite generated: by
@@ -62,14 +62,17 @@ impl VisionBook<'_> {
         let mut links: Vec<CharacterLink> = nodes
             .iter()
             .enumerate()
-            .filter(|(_, node)| !doc.in_generated(node.range().start))
             .filter_map(|(index, node)| {
                 let LinkInfo { link_type, destination, label } = doc.nodes.link(node)?;
+                if doc.in_generated(node.range().start) {
+                    return None;
+                }
                 let by_label = is_reference(*link_type).then(|| self.character_named(label)).flatten();
-                let stale = is_relative_path(destination) && self.page_at(page, destination).is_none();
+                let target = self.page_at(page, destination);
+                let stale = target.is_none() && is_relative_path(destination);
                 let by_stale_path = || stale.then(|| self.character_by_file_name(destination)).flatten();
                 let character = by_label
-                    .or_else(|| self.character_linked_by(page, destination))
+                    .or_else(|| self.character_linked_by(target?, destination))
                     .or_else(by_stale_path)?;
                 let mut range = node.range();
                 // A collapsed reference's range leaves out its `[]`.
@@ -150,9 +153,9 @@ impl VisionBook<'_> {
         })
     }
 
-    /// The cast member whose page (and section) a link destination written on `page` leads to.
-    fn character_linked_by(&self, page: PageId, destination: &str) -> Option<CharacterId> {
-        let target = self.page_at(page, destination)?;
+    /// The cast member whose page (and section) a link destination leads to, `target` being
+    /// the page it leads to.
+    fn character_linked_by(&self, target: PageId, destination: &str) -> Option<CharacterId> {
         let anchor = destination.split_once('#').map(|(_, anchor)| anchor);
         self.cast_on(target)
             .find(|(_, c)| c.anchor.is_none() || c.anchor.as_deref() == anchor)

@@ -15,6 +15,7 @@ mod links;
 mod page;
 mod story;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -89,9 +90,10 @@ pub struct VisionBook<'a> {
     /// The time of the build, in seconds since the Unix epoch (`SOURCE_DATE_EPOCH` when set).
     pub now: u64,
     /// Each page's file and output path, to the first page that has it.
-    pages_by_path: HashMap<String, PageId>,
-    /// Each story id, to every story that has it (more than one is an error).
-    stories_by_id: HashMap<String, Vec<StoryId>>,
+    pages_by_path: HashMap<Cow<'a, str>, PageId>,
+    /// Every story, by id and then in book order: those with one id (more than one is an
+    /// error) are side by side.
+    stories_by_id: Vec<StoryId>,
     /// Each page's stories, as a range of story ids.
     stories_by_page: Vec<Range<usize>>,
     /// Each story's partners, in book order.
@@ -137,7 +139,7 @@ impl<'a> VisionBook<'a> {
             templates: Vec::new(),
             renderer: String::new(),
             now: 0,
-            stories_by_id: HashMap::new(),
+            stories_by_id: Vec::new(),
             stories_by_page: Vec::new(),
             partners: Vec::new(),
             cast_by_name: HashMap::new(),
@@ -199,7 +201,15 @@ impl<'a> VisionBook<'a> {
 
     /// The story with this id.
     pub fn story(&self, id: &str) -> Option<&Story> {
-        self.stories_by_id.get(id).and_then(|ids| ids.first()).map(|&id| self.story_at(id))
+        self.stories_with_id(id).first().map(|&id| self.story_at(id))
+    }
+
+    /// Every story with this id, in book order.
+    fn stories_with_id(&self, id: &str) -> &[StoryId] {
+        let by_id = &self.stories_by_id;
+        let start = by_id.partition_point(|&s| self.story_at(s).id.as_str() < id);
+        let len = by_id[start..].partition_point(|&s| self.story_at(s).id == id);
+        &by_id[start..start + len]
     }
 
     /// The stories declared on page `page`, in order.
@@ -346,9 +356,21 @@ impl<'a> VisionBook<'a> {
 
     fn find_templates(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Option<PageId>> {
         let kinds: Vec<&str> = self.kinds.names().collect();
+        // The first `template.md` page of each kind, by the kind's position, in one pass.
+        let mut found = vec![None; kinds.len()];
+        for id in self.page_ids() {
+            let page = self.page(id);
+            if let Some(kind) = page.kind
+                && page.stem() == TEMPLATE_STEM
+                && let Some(slot @ None) = found.get_mut(kind.index())
+            {
+                *slot = Some(id);
+            }
+        }
         kinds
             .iter()
-            .map(|&kind| match self.settings.templates.get(kind) {
+            .zip(found)
+            .map(|(&kind, found)| match self.settings.templates.get(kind) {
                 Some(path) => {
                     let page = self.find_page(path);
                     if page.is_none() {
@@ -356,10 +378,7 @@ impl<'a> VisionBook<'a> {
                     }
                     page
                 }
-                None => self.page_ids().find(|&id| {
-                    let page = self.page(id);
-                    page.stem() == TEMPLATE_STEM && page.kind.is_some_and(|k| self.kinds.name(k) == kind)
-                }),
+                None => found,
             })
             .collect()
     }
@@ -436,23 +455,26 @@ impl<'a> VisionBook<'a> {
                 (story::stories_of(id, self.page(id), &self.kinds, &mut findings), findings)
             })
             .collect();
+        self.stories.reserve(found.iter().map(|(stories, _)| stories.len()).sum());
+        self.stories_by_page.reserve(found.len());
         for (stories, findings) in found {
             let start = self.stories.len();
             self.stories.extend(stories);
             self.stories_by_page.push(start..self.stories.len());
             diagnostics.extend(findings);
         }
-        for (index, story) in self.stories.iter().enumerate() {
-            self.stories_by_id.entry(story.id.clone()).or_default().push(StoryId::at(index));
+        let mut by_id: Vec<StoryId> = (0..self.stories.len()).map(StoryId::at).collect();
+        // Stable: stories with one id stay in book order.
+        by_id.sort_by(|&a, &b| self.story_at(a).id.cmp(&self.story_at(b).id));
+        self.stories_by_id = by_id;
+        let mut parts: HashMap<PageId, Vec<PageId>> = HashMap::new();
+        for (index, page) in self.pages.iter().enumerate() {
+            if let Some(whole) = page.part_of {
+                parts.entry(whole).or_default().push(PageId::at(index));
+            }
         }
-        let pages = &self.pages;
         for story in self.stories.iter_mut().filter(|s| s.anchor.is_none()) {
-            story.parts = pages
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.part_of == Some(story.page))
-                .map(|(i, _)| PageId::at(i))
-                .collect();
+            story.parts = parts.get(&story.page).cloned().unwrap_or_default();
         }
         self.partners = self.find_partners();
         self.story_characters = self.stories.iter().map(|_| OnceLock::new()).collect();
@@ -462,7 +484,7 @@ impl<'a> VisionBook<'a> {
         let mut partners = vec![Vec::new(); self.stories.len()];
         for (index, story) in self.stories.iter().enumerate() {
             for declared in story.meta.declared_pairs(story.kind) {
-                for &other in self.stories_by_id.get(declared).into_iter().flatten() {
+                for &other in self.stories_with_id(declared) {
                     partners[index].push(other);
                     partners[other.index()].push(StoryId::at(index));
                 }
@@ -519,12 +541,15 @@ impl Needs {
 /// Marks the parts of stories split over several pages: the pages SUMMARY.md nests under a
 /// story page, and the pages of the folder named after one.
 fn mark_parts(pages: &mut [Page<'_>]) {
-    let folders: HashMap<String, PageId> = pages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.holds_a_story())
-        .filter_map(|(i, p)| Some((p.source.file()?.strip_suffix(".md")?.to_owned() + "/", PageId::at(i))))
-        .collect();
+    // Each story page's file without `.md`: the folder of its parts.
+    let mut folders: HashMap<&str, PageId> = HashMap::with_capacity(pages.len());
+    folders.extend(
+        pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.holds_a_story())
+            .filter_map(|(i, p)| Some((p.source.file()?.strip_suffix(".md")?, PageId::at(i)))),
+    );
     for index in 0..pages.len() {
         let mut ancestor = pages[index].parent;
         let mut part_of = None;
@@ -536,19 +561,21 @@ fn mark_parts(pages: &mut [Page<'_>]) {
             ancestor = pages[up.index()].parent;
         }
         let file = pages[index].source.file().unwrap_or_default();
+        // The folders `file` is in: each prefix of it that a `/` follows.
         let in_folder =
-            || folders.iter().filter(|(folder, _)| file.starts_with(folder.as_str())).map(|(_, &p)| p).min();
+            || file.match_indices('/').filter_map(|(slash, _)| folders.get(&file[..slash]).copied()).min();
         pages[index].part_of = part_of.or_else(in_folder).filter(|&p| p.index() != index);
     }
 }
 
 /// Each page's file and output path, to the first page that has it.
-fn index_paths(pages: &[Page<'_>]) -> HashMap<String, PageId> {
-    let mut index = HashMap::new();
+fn index_paths<'a>(pages: &[Page<'a>]) -> HashMap<Cow<'a, str>, PageId> {
+    let mut index = HashMap::with_capacity(2 * pages.len());
     for (position, page) in pages.iter().enumerate() {
         index.entry(page.output_path.clone()).or_insert(PageId::at(position));
-        if let Some(file) = page.source.file() {
-            index.entry(file.to_owned()).or_insert(PageId::at(position));
+        let source: &'a ChapterSource<'a> = page.source;
+        if let Some(file) = source.file() {
+            index.entry(Cow::Borrowed(file)).or_insert(PageId::at(position));
         }
     }
     index

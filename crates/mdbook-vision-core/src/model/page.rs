@@ -1,6 +1,7 @@
 //! Pages: the chapters of the book with their parsed markdown, kind and paths; and the
 //! relative paths between them.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -20,7 +21,7 @@ pub struct Page<'a> {
     /// Its file relative to the book root (`src/vision/alan.md`), for diagnostics.
     pub display_path: String,
     /// The path it is rendered from, relative to `src` (`README.md` becomes `index.md`).
-    pub output_path: String,
+    pub output_path: Cow<'a, str>,
     /// Its markdown, parsed once.
     pub doc: Document<'a>,
     /// Its kind, from its path.
@@ -50,7 +51,8 @@ impl<'a> Page<'a> {
     pub(super) fn new(source: &'a ChapterSource<'a>, flavor: Flavor, src_dir: &str, kinds: &Kinds) -> Self {
         let file = source.file().unwrap_or_default();
         let kind = kinds.of_file(file);
-        let holds_stories = kind.is_some_and(Kind::holds_stories) && !kinds.is_not_a_story(file);
+        let listed_not_a_story = kinds.is_not_a_story(file);
+        let holds_stories = kind.is_some_and(Kind::holds_stories) && !listed_not_a_story;
         let is_index = is_index_file(file) || (source.has_sub_items && !holds_stories);
         Page {
             source,
@@ -61,7 +63,7 @@ impl<'a> Page<'a> {
             is_index,
             parent: source.parent.map(PageId::at),
             part_of: None,
-            not_a_story: is_index || kinds.is_not_a_story(file),
+            not_a_story: is_index || listed_not_a_story,
             mentions: OnceLock::new(),
             character_links: OnceLock::new(),
         }
@@ -103,11 +105,11 @@ fn is_index_file(file: &str) -> bool {
 }
 
 /// mdBook renders `README.md` chapters as `index.html`.
-fn output_path(path: &str) -> String {
+fn output_path(path: &str) -> Cow<'_, str> {
     match path.rsplit_once('/') {
-        Some((dir, name)) if name.eq_ignore_ascii_case("README.md") => format!("{dir}/index.md"),
-        None if path.eq_ignore_ascii_case("README.md") => "index.md".to_owned(),
-        _ => path.to_owned(),
+        Some((dir, name)) if name.eq_ignore_ascii_case("README.md") => Cow::Owned(format!("{dir}/index.md")),
+        None if path.eq_ignore_ascii_case("README.md") => Cow::Borrowed("index.md"),
+        _ => Cow::Borrowed(path),
     }
 }
 
@@ -125,13 +127,58 @@ pub fn is_relative_path(destination: &str) -> bool {
 
 /// The path of `to` relative to the folder of `from`; both relative to `src`.
 pub fn relative_path(from: &str, to: &str) -> String {
-    let from_dirs: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
-    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
-    let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
-    let common = from_dirs.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<&str> = vec![".."; from_dirs.len() - common];
-    parts.extend(&to_parts[common..]);
-    parts.join("/")
+    // Paths without empty segments (all of mdBook's) are compared in place.
+    let plain = |path: &str| {
+        !path.is_empty() && !path.starts_with('/') && !path.ends_with('/') && !path.contains("//")
+    };
+    if !(plain(from) && plain(to)) {
+        return relative_path_of_segments(from, to);
+    }
+    let from_dirs = from.bytes().filter(|&b| b == b'/').count();
+    let (mut common, mut rest) = (0, to);
+    for dir in from.split('/').take(from_dirs) {
+        match rest.strip_prefix(dir) {
+            Some("") => {
+                common += 1;
+                rest = "";
+                break;
+            }
+            Some(after) if after.starts_with('/') => {
+                common += 1;
+                rest = &after[1..];
+            }
+            _ => break,
+        }
+    }
+    let ups = from_dirs - common;
+    let mut relative = String::with_capacity(3 * ups + rest.len());
+    for up in 0..ups {
+        relative.push_str(if up == 0 { ".." } else { "/.." });
+    }
+    if !rest.is_empty() {
+        if ups > 0 {
+            relative.push('/');
+        }
+        relative.push_str(rest);
+    }
+    relative
+}
+
+/// [`relative_path`] of any two paths, their empty segments left out.
+fn relative_path_of_segments(from: &str, to: &str) -> String {
+    fn parts(path: &str) -> impl Iterator<Item = &str> + Clone {
+        path.split('/').filter(|s| !s.is_empty())
+    }
+    let from_dirs = parts(from).count().saturating_sub(1);
+    let common = parts(from).take(from_dirs).zip(parts(to)).take_while(|(a, b)| a == b).count();
+    let mut relative = String::with_capacity(3 * (from_dirs - common) + to.len());
+    for part in std::iter::repeat_n("..", from_dirs - common).chain(parts(to).skip(common)) {
+        if !relative.is_empty() {
+            relative.push('/');
+        }
+        relative.push_str(part);
+    }
+    relative
 }
 
 /// The path, relative to `src`, that a link destination written on the page rendered from
@@ -142,13 +189,12 @@ pub fn resolve(from: &str, destination: &str) -> Option<String> {
         return None;
     }
     let path = destination.split(['#', '?']).next().unwrap_or_default();
-    let folder = from.rsplit_once('/').map_or("", |(folder, _)| folder);
-    let joined = match path.strip_prefix('/') {
-        Some(absolute) => absolute.to_owned(),
-        None => format!("{folder}/{path}"),
+    let (folder, path) = match path.strip_prefix('/') {
+        Some(absolute) => ("", absolute),
+        None => (from.rsplit_once('/').map_or("", |(folder, _)| folder), path),
     };
     let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
+    for part in folder.split('/').chain(path.split('/')) {
         match part {
             "" | "." => {}
             // Above `src` there are no pages.
@@ -158,11 +204,18 @@ pub fn resolve(from: &str, destination: &str) -> Option<String> {
             part => parts.push(part),
         }
     }
-    let resolved = parts.join("/");
-    Some(match resolved.strip_suffix(".html") {
-        Some(stem) => format!("{stem}.md"),
-        None => resolved,
-    })
+    let mut resolved = String::with_capacity(folder.len() + path.len() + 4);
+    for part in parts {
+        if !resolved.is_empty() {
+            resolved.push('/');
+        }
+        resolved.push_str(part);
+    }
+    if resolved.ends_with(".html") {
+        resolved.truncate(resolved.len() - ".html".len());
+        resolved.push_str(".md");
+    }
+    Some(resolved)
 }
 
 #[cfg(test)]
@@ -178,6 +231,33 @@ mod tests {
         assert_eq!(relative_path("a.md", "vision/b.md"), "vision/b.md");
         assert_eq!(relative_path("vision/x/y/a.md", "b.md"), "../../../b.md");
         assert_eq!(relative_path("vision/a.md", "vision/a.md"), "a.md");
+    }
+
+    #[test]
+    fn plain_paths_are_related_as_their_segments_are() {
+        let paths = [
+            "a.md",
+            "b.md",
+            "a",
+            "x/a.md",
+            "x/b.md",
+            "x/y/a.md",
+            "x/y/z/b.md",
+            "y/x/a.md",
+            "x/yy/a.md",
+            "xx/a.md",
+            "x",
+            "x/y",
+            "x/y/z",
+            "vision/status_quo/a.md",
+            "vision/characters/alan.md",
+        ];
+        for from in paths {
+            for to in paths {
+                assert_eq!(relative_path(from, to), relative_path_of_segments(from, to), "{from} -> {to}");
+            }
+        }
+        assert_eq!(relative_path("//x/a.md", "x//b.md"), "b.md");
     }
 
     #[test]

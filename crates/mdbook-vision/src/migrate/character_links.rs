@@ -20,7 +20,7 @@ pub(crate) fn plan(book: &VisionBook<'_>, links: &Links) -> (Vec<Change>, Vec<Di
     let mut changes = Vec::new();
     for page_id in book.page_ids() {
         let page = book.page(page_id);
-        let Some(file) = page.source.source_path.clone() else { continue };
+        let Some(file) = page.source.source_path.as_deref().map(str::to_owned) else { continue };
         for definition in &page.doc.link_definitions {
             if !is_redundant(book, page_id, definition, links) {
                 continue;

@@ -27,7 +27,9 @@ pub(crate) fn plan(book: &VisionBook<'_>, links: &Links) -> (Vec<Change>, Vec<Di
     for page_id in book.page_ids() {
         let page = book.page(page_id);
         let story_kind = page.kind.is_some_and(|k| k.holds_stories() || k == Kind::CHARACTER);
-        let Some(file) = page.source.source_path.clone().filter(|_| !story_kind) else { continue };
+        let Some(file) = page.source.source_path.as_deref().map(str::to_owned).filter(|_| !story_kind) else {
+            continue;
+        };
         let found = story_links(book, page_id, links);
         let lists = story_lists(book, page_id, &found);
         for (range, directive) in &lists {

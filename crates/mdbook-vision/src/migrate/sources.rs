@@ -109,11 +109,14 @@ impl Sources {
                 findings.render("mdbook-vision migrate", None)
             );
         };
+        // The answer as mdBook reads it: the edits are spliced in as the book is written.
+        let mut book = Vec::new();
+        answer.write_book(&mut book)?;
+        let book: Value = serde_json::from_slice(&book).context("reading the preprocessed book")?;
         let mut rendered: HashMap<String, Rendered> = HashMap::new();
-        for chapter in answer.chapters() {
-            let Some(file) = chapter.source_path.clone() else { continue };
-            rendered.insert(file, Rendered { text: chapter.content.to_owned(), findings: Vec::new() });
-        }
+        visit_chapters(&book, &mut |file, content| {
+            rendered.insert(file.to_owned(), Rendered { text: content.to_owned(), findings: Vec::new() });
+        });
         for finding in findings.iter() {
             let Some(location) = &finding.location else { continue };
             let file = location.path.strip_prefix(&format!("{}/", self.src)).unwrap_or(&location.path);

@@ -181,7 +181,7 @@ fn block_for(
 }
 
 fn file_of(page: &Page<'_>) -> String {
-    page.source.source_path.clone().unwrap_or_default()
+    page.source.source_path.as_deref().unwrap_or_default().to_owned()
 }
 
 /// Where a block goes in a chapter without a hand table: after the line of its title heading
