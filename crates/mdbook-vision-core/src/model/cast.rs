@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use super::page::Page;
-use super::{CharacterId, PageId};
+use super::{CharacterId, PageId, Story, VisionBook};
 use crate::markdown::Heading;
 
 /// A member of the cast.
@@ -75,6 +75,49 @@ fn name_from_stem(stem: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+impl VisionBook<'_> {
+    /// The character a story is about: the first its block names; else the cast member its
+    /// file (for a section story, its title) starts with, as `alan_has_trouble.md` starts with
+    /// Alan; else the cast member its text mentions most.
+    pub fn main_character<'s>(&'s self, story: &'s Story) -> Option<&'s str> {
+        if let Some(first) = story.meta.character.first() {
+            return Some(first);
+        }
+        let named = if story.anchor.is_some() { &story.title } else { self.page(story.page).stem() };
+        if let Some(character) = self.character_leading(named) {
+            return Some(&character.name);
+        }
+        let most = self.most_mentioned(story.page, story.section.clone());
+        most.first().map(|&id| self.character_at(id).name.as_str())
+    }
+
+    /// The cast member whose name `named` (a file stem, a heading) starts with, word for word:
+    /// Alan for `alan_has_trouble`.
+    pub fn character_leading(&self, named: &str) -> Option<&Character> {
+        let named = lowercase_words(named);
+        self.cast.iter().find(|c| {
+            let name = lowercase_words(&c.name);
+            !name.is_empty() && named.starts_with(&name)
+        })
+    }
+
+    /// The cast members mentioned most often in `section` of page `page`, in cast order: one,
+    /// or those tied; none when no one is mentioned.
+    pub fn most_mentioned(&self, page: PageId, section: Range<usize>) -> Vec<CharacterId> {
+        let mut counts = vec![0usize; self.cast.len()];
+        for mention in self.mentions(page).iter().filter(|m| section.contains(&m.range.start)) {
+            counts[mention.character.index()] += 1;
+        }
+        let most = counts.iter().copied().max().unwrap_or(0);
+        self.cast_ids().filter(|id| most > 0 && counts[id.index()] == most).collect()
+    }
+}
+
+/// The words of `text` (runs of letters and digits), lowercase.
+fn lowercase_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
 #[cfg(test)]

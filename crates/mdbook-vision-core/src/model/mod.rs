@@ -26,7 +26,7 @@ pub use self::cast::{CastMention, Character};
 pub use self::kind::{GlobSet, Kind, Kinds, build_globs};
 pub use self::links::CharacterLink;
 
-pub use self::page::{Page, is_relative_path, relative_path, resolve};
+pub use self::page::{Page, is_relative_path, output_path, relative_path, resolve};
 pub use self::story::{Declaration, STORY_BLOCK, STORY_KEYS, Story, StoryMeta, section_of, slug};
 use crate::codes;
 use crate::config::{DEFAULT_HOW_TO_FILE, Settings, TEMPLATE_STEM};
@@ -184,6 +184,11 @@ impl<'a> VisionBook<'a> {
         (0..self.cast.len()).map(CharacterId::at)
     }
 
+    /// The page rendered from, or read from, `path` (relative to `src`).
+    pub fn page_by_path(&self, path: &str) -> Option<PageId> {
+        self.pages_by_path.get(path).copied()
+    }
+
     /// The page `id`.
     pub fn page(&self, id: PageId) -> &Page<'a> {
         &self.pages[id.index()]
@@ -270,37 +275,6 @@ impl<'a> VisionBook<'a> {
                 })
                 .collect()
         })
-    }
-
-    /// The character a story is about: the first its block names; else the cast member its
-    /// file (for a section story, its title) starts with, as `alan_has_trouble.md` starts with
-    /// Alan; else the cast member its text mentions most.
-    pub fn main_character<'s>(&'s self, story: &'s Story) -> Option<&'s str> {
-        if let Some(first) = story.meta.character.first() {
-            return Some(first);
-        }
-        let words = |text: &str| -> Vec<String> {
-            text.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_lowercase)
-                .collect()
-        };
-        let named =
-            if story.anchor.is_some() { words(&story.title) } else { words(self.page(story.page).stem()) };
-        let leading = self.cast.iter().find(|c| {
-            let name = words(&c.name);
-            !name.is_empty() && named.starts_with(&name)
-        });
-        if let Some(character) = leading {
-            return Some(&character.name);
-        }
-        let mut counts: HashMap<CharacterId, usize> = HashMap::new();
-        let in_story = |at: usize| story.section.contains(&at);
-        for mention in self.mentions(story.page).iter().filter(|m| in_story(m.range.start)) {
-            *counts.entry(mention.character).or_default() += 1;
-        }
-        let most = counts.iter().max_by_key(|(id, count)| (**count, std::cmp::Reverse(**id)))?;
-        Some(&self.character_at(*most.0).name)
     }
 
     /// The links on page `page` that lead to cast members, sound or broken, in order.

@@ -104,8 +104,9 @@ fn is_index_file(file: &str) -> bool {
     name.eq_ignore_ascii_case("README.md") || name.eq_ignore_ascii_case("index.md")
 }
 
-/// mdBook renders `README.md` chapters as `index.html`.
-fn output_path(path: &str) -> Cow<'_, str> {
+/// The path a chapter read from `path` is rendered from: mdBook renders `README.md` chapters
+/// as `index.html`.
+pub fn output_path(path: &str) -> Cow<'_, str> {
     match path.rsplit_once('/') {
         Some((dir, name)) if name.eq_ignore_ascii_case("README.md") => Cow::Owned(format!("{dir}/index.md")),
         None if path.eq_ignore_ascii_case("README.md") => Cow::Borrowed("index.md"),

@@ -12,8 +12,8 @@ use mdbook_vision_core::markdown::{Document, LinkDefinition, normalize_label};
 use mdbook_vision_core::model::{PageId, VisionBook};
 use pulldown_cmark::LinkType;
 
-use super::links::{Links, page_at};
-use super::{Change, Tally};
+use super::links::Links;
+use super::{Change, Tally, in_heading, line_end, line_start};
 
 /// The changes of the step (one per definition).
 pub(crate) fn plan(book: &VisionBook<'_>, links: &Links) -> (Vec<Change>, Vec<Diagnostic>) {
@@ -45,9 +45,9 @@ fn is_redundant(book: &VisionBook<'_>, page: PageId, definition: &LinkDefinition
     };
     let from = &book.page(page).output_path;
     let Some(target) = links.target(from, &definition.destination) else { return false };
-    let leads_home = page_at(book, &target.path) == Some(character.page)
+    let leads_home = book.page_by_path(&target.path) == Some(character.page)
         && (target.anchor.is_none() || target.anchor == character.anchor);
-    let stale = page_at(book, &target.path).is_none();
+    let stale = book.page_by_path(&target.path).is_none();
     (leads_home || stale) && only_mentions(&book.page(page).doc, &definition.label)
 }
 
@@ -57,8 +57,8 @@ fn only_mentions(doc: &Document<'_>, label: &str) -> bool {
     doc.nodes.all().iter().filter_map(|node| doc.nodes.link(node).map(|info| (node, info))).all(
         |(node, info)| {
             let uses = normalize_label(&info.label) == label;
-            let in_heading = doc.headings.iter().any(|h| h.range.contains(&node.range().start));
-            !uses || (matches!(info.link_type, LinkType::Shortcut | LinkType::Collapsed) && !in_heading)
+            let mention = matches!(info.link_type, LinkType::Shortcut | LinkType::Collapsed);
+            !uses || (mention && !in_heading(doc, node.range().start))
         },
     )
 }
@@ -66,8 +66,7 @@ fn only_mentions(doc: &Document<'_>, label: &str) -> bool {
 /// The lines `definition` fills, line endings included, when nothing else is on them.
 fn whole_lines(doc: &Document<'_>, definition: &LinkDefinition) -> Option<std::ops::Range<usize>> {
     let text = doc.text;
-    let start = text[..definition.range.start].rfind('\n').map_or(0, |n| n + 1);
-    let end = text[definition.range.end..].find('\n').map_or(text.len(), |n| definition.range.end + n + 1);
+    let (start, end) = (line_start(text, definition.range.start), line_end(text, definition.range.end));
     let before = &text[start..definition.range.start];
     let after = &text[definition.range.end..end];
     (before.chars().all(|c| c == ' ') && after.trim().is_empty()).then_some(start..end)

@@ -1,7 +1,7 @@
 //! Where a link written in the book leads: a page of the book (relative, `.md` or `.html`, or an
 //! absolute URL of the published book), or somewhere else.
 
-use mdbook_vision_core::model::{PageId, Story, VisionBook, resolve};
+use mdbook_vision_core::model::{Story, VisionBook, output_path, resolve};
 use serde_json::Value;
 
 /// How links to the book's pages are read.
@@ -61,7 +61,7 @@ impl Links {
         } else {
             resolve(from, path)?
         };
-        Some(Target { path: index_page(&path), anchor })
+        Some(Target { path: output_path(&path).into_owned(), anchor })
     }
 
     /// `destination` as a key to compare links by: its target in the book, else as written.
@@ -76,7 +76,7 @@ impl Links {
 
 /// The story `target` leads to (or into): the story whose page and section it names.
 pub(crate) fn story_at<'b>(book: &'b VisionBook<'_>, target: &Target) -> Option<&'b Story> {
-    let page = page_at(book, &target.path)?;
+    let page = book.page_by_path(&target.path)?;
     let stories = book.stories_on(page);
     match &target.anchor {
         Some(anchor) => stories
@@ -84,20 +84,6 @@ pub(crate) fn story_at<'b>(book: &'b VisionBook<'_>, target: &Target) -> Option<
             .find(|s| s.anchor.as_deref() == Some(anchor.as_str()))
             .or_else(|| stories.iter().find(|s| s.anchor.is_none())),
         None => stories.iter().find(|s| s.anchor.is_none()),
-    }
-}
-
-/// The page rendered from `path` (relative to `src`).
-pub(crate) fn page_at(book: &VisionBook<'_>, path: &str) -> Option<PageId> {
-    book.page_ids().find(|&id| index_page(&book.page(id).output_path) == path)
-}
-
-/// `README.md` as mdBook renders it: `index.md`.
-fn index_page(path: &str) -> String {
-    match path.rsplit_once('/') {
-        Some((folder, name)) if name.eq_ignore_ascii_case("README.md") => format!("{folder}/index.md"),
-        None if path.eq_ignore_ascii_case("README.md") => "index.md".to_owned(),
-        _ => path.to_owned(),
     }
 }
 

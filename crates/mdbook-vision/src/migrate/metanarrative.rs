@@ -18,7 +18,7 @@ use mdbook_vision_metanarrative::listed_stories;
 use pulldown_cmark::LinkType;
 
 use super::links::{Links, story_at};
-use super::{Change, Tally, kept_finding};
+use super::{Change, Tally, in_heading, kept_finding, line_end, line_start};
 
 /// The changes of the step (one per link), and the links to stories it cannot convert.
 pub(crate) fn plan(book: &VisionBook<'_>, links: &Links) -> (Vec<Change>, Vec<Diagnostic>) {
@@ -125,10 +125,10 @@ fn story_lists(
             items.iter().map(|item| linked_story(doc, found, item.clone())).collect();
         let Some(ids) = ids.filter(|ids| !ids.is_empty()) else { continue };
         let Some(args) = filter_listing(book, &ids) else { continue };
-        let start = doc.text[..node.range().start].rfind('\n').map_or(0, |n| n + 1);
+        let start = line_start(doc.text, node.range().start);
         // The list's lines, without the blank lines a list's range may end with.
         let end = start + doc.text[start..node.range().end].trim_end().len();
-        let end = doc.text[end..].find('\n').map_or(doc.text.len(), |n| end + n + 1);
+        let end = line_end(doc.text, end);
         lists.push((start..end, format!("{{{{#stories {args}}}}}{}", doc.line_ending())));
     }
     lists
@@ -200,10 +200,6 @@ fn filter_listing(book: &VisionBook<'_>, ids: &[&str]) -> Option<String> {
 fn has_title(source: &str) -> bool {
     let inside = source.strip_suffix(')').and_then(|s| s.rsplit_once("](")).map(|(_, d)| d.trim());
     inside.is_some_and(|d| d.contains(char::is_whitespace) && !d.starts_with('<'))
-}
-
-fn in_heading(doc: &Document<'_>, offset: usize) -> bool {
-    doc.heading_before(offset + 1).is_some_and(|h| h.range.contains(&offset))
 }
 
 /// The directive for a link to `story` (and `anchor` in it) whose text is the nodes `inner`.

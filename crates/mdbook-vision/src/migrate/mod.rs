@@ -28,6 +28,7 @@ use mdbook_vision_core::diagnostics::{Diagnostic, Diagnostics, Location};
 use mdbook_vision_core::splice::Edits;
 
 use crate::files::write_whole;
+use mdbook_vision_core::markdown::Document;
 use mdbook_vision_core::model::VisionBook;
 
 use crate::migrate::links::Links;
@@ -257,6 +258,21 @@ fn apply_changes<'c>(text: &str, changes: impl IntoIterator<Item = &'c Change>) 
         }
     }
     Ok(edits.apply(text)?.unwrap_or_else(|| text.to_owned()))
+}
+
+/// Where the line that holds byte `offset` of `text` starts.
+fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map_or(0, |n| n + 1)
+}
+
+/// Where the line that holds byte `offset` of `text` ends, after its line ending.
+fn line_end(text: &str, offset: usize) -> usize {
+    text[offset..].find('\n').map_or(text.len(), |n| offset + n + 1)
+}
+
+/// Whether byte `offset` of `doc` is in a heading.
+fn in_heading(doc: &Document<'_>, offset: usize) -> bool {
+    doc.heading_before(offset + 1).is_some_and(|h| h.range.contains(&offset))
 }
 
 /// A finding about something `migrate` left as written.

@@ -20,11 +20,11 @@ use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::generate::join_names;
 use mdbook_vision_core::markdown::{Document, Element, Heading, Node, NodeKind, end_of};
 use mdbook_vision_core::model::{Kind, Page, PageId, STORY_BLOCK, VisionBook, section_of, slug};
-use mdbook_vision_faq::find_faq;
+use mdbook_vision_faq::{find_faq, normalize};
 use mdbook_vision_stories::FIELDS;
 
-use super::links::{Links, Target, page_at};
-use super::{Change, Tally, kept_finding};
+use super::links::{Links, Target};
+use super::{Change, Tally, kept_finding, line_end, line_start};
 
 /// The questions whose answer names the status quo stories a shiny future retells.
 const RETELLING_QUESTIONS: &[&str] = &["What status quo stories are you retelling?"];
@@ -116,7 +116,7 @@ fn story_id(
     target: &Target,
     kind: Kind,
 ) -> Option<String> {
-    let page = page_at(book, &target.path)?;
+    let page = book.page_by_path(&target.path)?;
     if let Some((_, stories)) = planned.iter().find(|(p, _)| *p == page) {
         let by_anchor = stories.iter().find(|s| {
             s.heading.as_ref().map(|h| h.id.as_str()) == target.anchor.as_deref() && s.heading.is_some()
@@ -191,11 +191,6 @@ fn below_title(doc: &Document<'_>, le: &str, block: &str) -> (usize, String) {
     let Some(title) = title else { return (0, format!("{block}{le}")) };
     let end = line_end(doc.text, title.range.end.saturating_sub(1));
     (end, format!("{le}{block}"))
-}
-
-/// The offset after the line ending of the line that holds byte `offset`.
-fn line_end(text: &str, offset: usize) -> usize {
-    text[offset..].find('\n').map_or(text.len(), |n| offset + n + 1)
 }
 
 /// What the block of a story says.
@@ -322,36 +317,16 @@ fn infer_character(
     story: &Planned,
     section: Range<usize>,
 ) -> Result<String, String> {
-    let words = |text: &str| -> Vec<String> {
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
-    };
-    let named = story.heading.as_ref().map_or_else(|| words(book.page(page).stem()), |h| words(&h.title));
-    let leading = book.cast.iter().find(|c| {
-        let name = words(&c.name);
-        !name.is_empty() && named.starts_with(&name)
-    });
-    if let Some(character) = leading {
+    let named = story.heading.as_ref().map_or_else(|| book.page(page).stem(), |h| h.title.as_str());
+    if let Some(character) = book.character_leading(named) {
         return Ok(character.name.clone());
     }
-    let mut counts = vec![0usize; book.cast.len()];
-    for mention in book.mentions(page).iter().filter(|m| section.contains(&m.range.start)) {
-        counts[mention.character.index()] += 1;
-    }
-    let most = counts.iter().copied().max().unwrap_or(0);
-    let top: Vec<&str> = book
-        .cast
-        .iter()
-        .zip(&counts)
-        .filter(|(_, n)| **n == most && most > 0)
-        .map(|(c, _)| c.name.as_str())
-        .collect();
+    let top: Vec<String> =
+        book.most_mentioned(page, section).into_iter().map(|id| book.character_at(id).name.clone()).collect();
     match top.as_slice() {
-        [one] => Ok((*one).to_owned()),
+        [one] => Ok(one.clone()),
         [] => Err("its text mentions no one of the cast".to_owned()),
-        several => Err(format!(
-            "its text mentions {} equally often",
-            join_names(&several.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())
-        )),
+        several => Err(format!("its text mentions {} equally often", join_names(several))),
     }
 }
 
@@ -366,10 +341,10 @@ fn retold_stories(
     let page = book.page(page_id);
     let doc = &page.doc;
     let Some(faq) = find_faq(doc, section.clone()) else { return Vec::new() };
-    let wanted: Vec<String> = RETELLING_QUESTIONS.iter().map(|q| question_words(q)).collect();
+    let wanted: Vec<String> = RETELLING_QUESTIONS.iter().map(|q| normalize(q)).collect();
     let mut questions: Vec<_> = faq.questions.iter().collect();
     questions.sort_by_key(|q| q.range.start);
-    let Some(index) = questions.iter().position(|q| wanted.contains(&question_words(&q.text))) else {
+    let Some(index) = questions.iter().position(|q| wanted.contains(&normalize(&q.text))) else {
         return Vec::new();
     };
     let answer = questions[index].range.end..questions.get(index + 1).map_or(section.end, |q| q.range.start);
@@ -386,16 +361,6 @@ fn retold_stories(
         }
     }
     ids
-}
-
-/// A question's words, lowercase, without markup or punctuation.
-fn question_words(question: &str) -> String {
-    question
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// A hand-written story table: a table at the top level of its chapter, with one body row,
@@ -467,10 +432,6 @@ fn field_of(book: &VisionBook<'_>, header: &str) -> Option<String> {
         return Some(field.clone());
     }
     FIELDS.iter().find(|(_, h)| h.eq_ignore_ascii_case(header)).map(|(field, _)| (*field).to_owned())
-}
-
-fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset].rfind('\n').map_or(0, |n| n + 1)
 }
 
 #[cfg(test)]
