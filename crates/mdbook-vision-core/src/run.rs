@@ -371,12 +371,8 @@ fn run_binary(preprocessor: &Preprocessor<'_>, args: &[String]) -> i32 {
         return 1;
     }
     let mut findings = Vec::new();
-    let request = Request::parse(&input, &mut findings).map_err(Failure::BadInput);
-    let root = match &request {
-        Ok(request) => request.root().to_owned(),
-        Err(_) => Request::root_of(&input),
-    };
-    drop(input);
+    let root = Request::root_of(&input);
+    let request = Request::parse_owned(input, &mut findings).map_err(Failure::BadInput);
     let result = request.and_then(|request| process(preprocessor, request, &env, &mut findings));
     let (request, diagnostics) = conclude(result, findings, &root);
     let annotations = env.annotations(&root);
