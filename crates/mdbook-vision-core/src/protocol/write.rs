@@ -1,11 +1,20 @@
 //! Writing the answer: the book as it was read, every value but contents copied from the
-//! request as sent, each chapter's content (spliced, if it was edited) escaped as it is
-//! written.
+//! request as sent, and each chapter's content (spliced, if it was edited) escaped again.
+//!
+//! Escaping the contents is most of the work: it is done ahead of the writing, a batch of
+//! chapters at a time in parallel, while this thread writes what is ready.
 
+use std::collections::VecDeque;
 use std::io::{self, Write};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use rayon::prelude::*;
 
 use super::read::{Book, BookField, Chapter, ChapterField, Item, ItemField, Span};
 use crate::splice::Edits;
+
+/// How many chapters' contents are escaped together.
+const BATCH: usize = 64;
 
 /// What the book is written from.
 pub(super) struct Answer<'r> {
@@ -21,18 +30,54 @@ pub(super) struct Answer<'r> {
 impl Answer<'_> {
     /// Writes `book` as JSON to `out`.
     pub(super) fn write_book(&self, book: &Book, out: &mut impl Write) -> io::Result<()> {
+        // Two batches ahead at most, so that memory does not grow with the book.
+        let (sender, receiver) = sync_channel(2);
+        std::thread::scope(|scope| {
+            scope.spawn(|| self.escape_contents(&sender));
+            let mut contents = Escaped { receiver, first: 0, ready: VecDeque::new() };
+            let written = self.write_fields(book, &mut contents, out);
+            // Stops the escaping, if the writing stopped first.
+            drop(contents);
+            written
+        })
+    }
+
+    /// Escapes every chapter's content as a JSON string, in order, and sends them in batches.
+    fn escape_contents(&self, sender: &SyncSender<Vec<Vec<u8>>>) {
+        for batch in (0..self.contents.len()).collect::<Vec<_>>().chunks(BATCH) {
+            let escaped = batch.par_iter().map(|&entry| self.escaped_content(entry)).collect();
+            if sender.send(escaped).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// The content of chapter `entry`, edited, as a JSON string.
+    fn escaped_content(&self, entry: usize) -> Vec<u8> {
+        let span = self.contents.get(entry).cloned().unwrap_or_default();
+        let content = self.input.get(span).unwrap_or_default();
+        let mut json = Vec::with_capacity(content.len() + content.len() / 16 + 2);
+        // Writing to a vector fails only when the text cannot be serialized, which a string can.
+        let _ = match self.edits.get(entry).copied().flatten() {
+            Some(edits) => serde_json::to_writer(&mut json, &edits.spliced(content)),
+            None => serde_json::to_writer(&mut json, content),
+        };
+        json
+    }
+
+    fn write_fields(&self, book: &Book, contents: &mut Escaped, out: &mut impl Write) -> io::Result<()> {
         out.write_all(b"{")?;
         for (index, (key, field)) in book.fields.iter().enumerate() {
             write_key(out, index, key)?;
             match field {
                 BookField::Raw(span) => out.write_all(self.input[span.clone()].as_bytes())?,
-                BookField::Items(items) => self.write_items(items, out)?,
+                BookField::Items(items) => self.write_items(items, contents, out)?,
             }
         }
         out.write_all(b"}")
     }
 
-    fn write_items(&self, items: &[Item], out: &mut impl Write) -> io::Result<()> {
+    fn write_items(&self, items: &[Item], contents: &mut Escaped, out: &mut impl Write) -> io::Result<()> {
         out.write_all(b"[")?;
         for (index, item) in items.iter().enumerate() {
             if index > 0 {
@@ -46,7 +91,7 @@ impl Answer<'_> {
                         write_key(out, index, key)?;
                         match field {
                             ItemField::Raw(span) => out.write_all(self.input[span.clone()].as_bytes())?,
-                            ItemField::Chapter(chapter) => self.write_chapter(chapter, out)?,
+                            ItemField::Chapter(chapter) => self.write_chapter(chapter, contents, out)?,
                         }
                     }
                     out.write_all(b"}")?;
@@ -56,21 +101,19 @@ impl Answer<'_> {
         out.write_all(b"]")
     }
 
-    fn write_chapter(&self, chapter: &Chapter, out: &mut impl Write) -> io::Result<()> {
+    fn write_chapter(
+        &self,
+        chapter: &Chapter,
+        contents: &mut Escaped,
+        out: &mut impl Write,
+    ) -> io::Result<()> {
         out.write_all(b"{")?;
         for (index, (key, field)) in chapter.fields.iter().enumerate() {
             write_key(out, index, key)?;
             match field {
-                ChapterField::Content => {
-                    let span = self.contents.get(chapter.entry).cloned().unwrap_or_default();
-                    let content = self.input.get(span).unwrap_or_default();
-                    match self.edits.get(chapter.entry).copied().flatten() {
-                        Some(edits) => serde_json::to_writer(&mut *out, &edits.spliced(content))?,
-                        None => serde_json::to_writer(&mut *out, content)?,
-                    }
-                }
+                ChapterField::Content => out.write_all(&contents.take(chapter.entry)?)?,
                 ChapterField::Raw(span) => out.write_all(self.input[span.clone()].as_bytes())?,
-                ChapterField::SubItems(items) => self.write_items(items, out)?,
+                ChapterField::SubItems(items) => self.write_items(items, contents, out)?,
             }
         }
         out.write_all(b"}")
@@ -84,4 +127,31 @@ fn write_key(out: &mut impl Write, index: usize, key: &str) -> io::Result<()> {
     }
     serde_json::to_writer(&mut *out, key)?;
     out.write_all(b":")
+}
+
+/// The escaped contents, as they come.
+struct Escaped {
+    receiver: Receiver<Vec<Vec<u8>>>,
+    /// The chapter whose content is first in `ready`.
+    first: usize,
+    /// The contents received and not yet taken (`None`: taken), from `first` on.
+    ready: VecDeque<Option<Vec<u8>>>,
+}
+
+impl Escaped {
+    /// The escaped content of chapter `entry`. Contents come in the order of the chapters,
+    /// which is the order they are written in unless a chapter's content comes after its
+    /// sub-items: those wait in `ready`.
+    fn take(&mut self, entry: usize) -> io::Result<Vec<u8>> {
+        while self.first + self.ready.len() <= entry {
+            let batch = self.receiver.recv().map_err(|_| io::Error::other("a content was not escaped"))?;
+            self.ready.extend(batch.into_iter().map(Some));
+        }
+        let content = self.ready.get_mut(entry.wrapping_sub(self.first)).and_then(Option::take);
+        while self.ready.front().is_some_and(Option::is_none) {
+            self.ready.pop_front();
+            self.first += 1;
+        }
+        content.ok_or_else(|| io::Error::other("a content was written twice"))
+    }
 }
