@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
 use super::Flavor;
 use super::text::SMART_PUNCTUATION;
@@ -28,9 +28,69 @@ pub struct Heading {
 pub(super) struct Headings<'a> {
     ids: IdAllocator,
     headings: Vec<Heading>,
-    /// The heading (or definition list title, which takes an id too) being read: its start
-    /// event, its range, and its events so far.
-    open: Option<(Event<'a>, Range<usize>, Vec<Spanned<'a>>)>,
+    /// The heading (or definition list title, which takes an id too) being read.
+    open: Option<OpenHeading<'a>>,
+}
+
+/// A heading being read: its text is gathered as its events come.
+struct OpenHeading<'a> {
+    /// Its level and explicit id; `None` for a definition list title.
+    heading: Option<(u8, Option<CowStr<'a>>)>,
+    range: Range<usize>,
+    /// Its text without markup (text and inline code, not HTML nor image text), as rendered.
+    text: String,
+    /// Its text with quotes and dashes as the author typed them, once smart punctuation
+    /// changed one; until then, the same as `text`.
+    written: Option<String>,
+    /// How many images it is in: their text is not the heading's.
+    in_image: usize,
+    /// Its events, kept for mdBook 0.4 only, whose ids come from the heading's HTML.
+    events: Vec<Event<'a>>,
+}
+
+impl<'a> OpenHeading<'a> {
+    fn new(heading: Option<(u8, Option<CowStr<'a>>)>, range: &Range<usize>) -> Self {
+        OpenHeading {
+            heading,
+            range: range.clone(),
+            text: String::new(),
+            written: None,
+            in_image: 0,
+            events: Vec::new(),
+        }
+    }
+
+    /// Takes an event of the heading, which came from `range` of `source`, into account.
+    fn take(&mut self, source: &str, event: &Event<'a>, range: &Range<usize>, keep_events: bool) {
+        if keep_events {
+            self.events.push(event.clone());
+        }
+        match event {
+            Event::Start(Tag::Image { .. }) => self.in_image += 1,
+            Event::End(TagEnd::Image) => self.in_image = self.in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if self.in_image == 0 => {
+                let as_written = source.get(range.clone()).filter(|written| {
+                    matches!(event, Event::Text(_))
+                        && SMART_PUNCTUATION.contains(&t.as_ref())
+                        && *written != t.as_ref()
+                });
+                match (as_written, &mut self.written) {
+                    (Some(as_written), None) => self.written = Some(format!("{}{as_written}", self.text)),
+                    (Some(as_written), Some(written)) => written.push_str(as_written),
+                    (None, Some(written)) => written.push_str(t),
+                    (None, None) => {}
+                }
+                self.text.push_str(t);
+            }
+            Event::SoftBreak | Event::HardBreak if self.in_image == 0 => {
+                self.text.push(' ');
+                if let Some(written) = &mut self.written {
+                    written.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 impl<'a> Headings<'a> {
@@ -41,89 +101,44 @@ impl<'a> Headings<'a> {
     /// Takes `event`, which came from `range` of `source`, into account.
     pub(super) fn observe(&mut self, source: &str, event: &Event<'a>, range: &Range<usize>) {
         match event {
-            Event::Start(Tag::Heading { .. } | Tag::DefinitionListTitle) if self.open.is_none() => {
-                self.open = Some((event.clone(), range.clone(), Vec::new()));
+            Event::Start(Tag::Heading { level, id, .. }) if self.open.is_none() => {
+                self.open = Some(OpenHeading::new(Some((heading_level(*level), id.clone())), range));
+            }
+            Event::Start(Tag::DefinitionListTitle) if self.open.is_none() => {
+                self.open = Some(OpenHeading::new(None, range));
             }
             Event::End(TagEnd::Heading(_) | TagEnd::DefinitionListTitle) => {
-                if let Some((start, range, inner)) = self.open.take() {
-                    self.close(source, &start, range, &inner);
+                if let Some(open) = self.open.take() {
+                    self.close(open);
                 }
             }
             _ => {
-                if let Some((_, _, inner)) = &mut self.open {
-                    inner.push((event.clone(), range.clone()));
+                let keep_events = !self.ids.flavor.mdbook_05;
+                if let Some(open) = &mut self.open {
+                    open.take(source, event, range, keep_events);
                 }
             }
         }
     }
 
-    fn close(&mut self, source: &str, start: &Event<'a>, range: Range<usize>, inner: &[Spanned<'a>]) {
-        let text = plain_text(inner);
-        let Event::Start(Tag::Heading { level, id, .. }) = start else {
-            self.ids.allocate(inner, &text);
+    fn close(&mut self, open: OpenHeading<'a>) {
+        let OpenHeading { heading, range, text, written, events, .. } = open;
+        let Some((level, explicit_id)) = heading else {
+            self.ids.allocate(&events, &text);
             return;
         };
-        let id = match id {
+        let id = match explicit_id {
             Some(explicit) => explicit.to_string(),
-            None => self.ids.allocate(inner, &text),
+            None => self.ids.allocate(&events, &text),
         };
-        self.headings.push(Heading {
-            level: heading_level(*level),
-            range,
-            title: text_as_written(source, inner, &text),
-            text,
-            id,
-        });
+        let title = written.unwrap_or_else(|| text.clone());
+        self.headings.push(Heading { level, range, title, text, id });
     }
 
     /// The headings, in order.
     pub(super) fn finish(self) -> Vec<Heading> {
         self.headings
     }
-}
-
-/// An event with the byte range of the source it came from.
-type Spanned<'a> = (Event<'a>, Range<usize>);
-
-/// The text of `events` without markup: text and inline code, not HTML nor image text.
-fn plain_text(events: &[Spanned<'_>]) -> String {
-    let mut text = String::new();
-    let mut in_image = 0usize;
-    for (event, _) in events {
-        match event {
-            Event::Start(Tag::Image { .. }) => in_image += 1,
-            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
-            Event::Text(t) | Event::Code(t) if in_image == 0 => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak if in_image == 0 => text.push(' '),
-            _ => {}
-        }
-    }
-    text
-}
-
-/// [`plain_text`], with smart punctuation undone: each replaced quote or dash is taken back
-/// from the source it was made of. `text` is their plain text, as it is when nothing was
-/// replaced.
-fn text_as_written(source: &str, events: &[Spanned<'_>], text: &str) -> String {
-    let replaced = |event: &Event<'_>, range: &Range<usize>| match event {
-        Event::Text(t) => SMART_PUNCTUATION.contains(&t.as_ref()) && source.get(range.clone()) != Some(t),
-        _ => false,
-    };
-    if !events.iter().any(|(event, range)| replaced(event, range)) {
-        return text.to_owned();
-    }
-    let undone: Vec<Spanned<'_>> = events
-        .iter()
-        .map(|(event, range)| match event {
-            Event::Text(t)
-                if SMART_PUNCTUATION.contains(&t.as_ref()) && source.get(range.clone()) != Some(t) =>
-            {
-                (Event::Text(source[range.clone()].to_owned().into()), range.clone())
-            }
-            other => (other.clone(), range.clone()),
-        })
-        .collect();
-    plain_text(&undone)
 }
 
 /// mdBook's heading ids: 0.4 derives them from the heading's HTML, 0.5 from its text with
@@ -141,7 +156,8 @@ impl IdAllocator {
         IdAllocator { flavor, used: HashSet::new(), counts: HashMap::new() }
     }
 
-    fn allocate(&mut self, inner: &[Spanned<'_>], text: &str) -> String {
+    /// The id of a heading whose text is `text`; `events` are its events under mdBook 0.4.
+    fn allocate(&mut self, events: &[Event<'_>], text: &str) -> String {
         if self.flavor.mdbook_05 {
             let id = heading_id_05(text);
             if self.used.insert(id.clone()) {
@@ -159,7 +175,7 @@ impl IdAllocator {
             }
         } else {
             let mut html = String::new();
-            pulldown_cmark::html::push_html(&mut html, inner.iter().map(|(e, _)| e.clone()));
+            pulldown_cmark::html::push_html(&mut html, events.iter().cloned());
             let id = heading_id_04(&html);
             let count = self.counts.entry(id.clone()).or_insert(0);
             let unique = if *count == 0 { id } else { format!("{id}-{count}") };

@@ -317,6 +317,21 @@ mod tests {
     }
 
     #[test]
+    fn heading_text_leaves_out_images_and_definition_titles_take_ids() {
+        let text = "Alpha ![img *x*](i.png) `b`\nsecond line\n===\n\nTerm\n: def\n\n## Term\n";
+        let headings = Document::parse(text, flavor(true)).headings;
+        let found: Vec<(&str, &str, &str)> =
+            headings.iter().map(|h| (h.text.as_str(), h.title.as_str(), h.id.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                ("Alpha  b second line", "Alpha  b second line", "alpha--b-second-line"),
+                ("Term", "Term", "term-1")
+            ]
+        );
+    }
+
+    #[test]
     fn titles_keep_quotes_and_dashes_as_written() {
         let smart = Flavor { smart_punctuation: true, ..flavor(true) };
         let heading = &Document::parse("# Grace's \"plan\" -- v2...\n", smart).headings[0];
