@@ -53,7 +53,8 @@ impl<'a> OpenHeading<'a> {
         OpenHeading {
             heading,
             range: range.clone(),
-            text: String::new(),
+            // Its text is shorter than its markdown.
+            text: String::with_capacity(range.len()),
             written: None,
             in_image: 0,
             events: Vec::new(),

@@ -10,6 +10,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
+use super::text::SMART_PUNCTUATION;
+
 /// An element that starts and ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Element {
@@ -98,10 +100,23 @@ pub struct Node {
     pub kind: NodeKind,
     start: u32,
     end: u32,
-    /// Its text: a range of the source, or (with `owned`) an index into [`Nodes`]' strings;
-    /// for a link's start, the index of its [`LinkInfo`].
+    /// Its text: a range of the source, or an index into [`Nodes`]' strings or into
+    /// [`SMART_PUNCTUATION`] (see `text_in`); for a link's start, the index of its
+    /// [`LinkInfo`].
     payload: (u32, u32),
-    owned: bool,
+    text_in: TextIn,
+}
+
+/// Where a node's text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextIn {
+    /// The chapter's text.
+    Source,
+    /// The strings kept beside the nodes.
+    Owned,
+    /// The quotes and dashes smart punctuation makes, which are many and never in the source
+    /// as they are rendered.
+    SmartPunctuation,
 }
 
 impl Node {
@@ -132,7 +147,7 @@ impl Nodes {
 
     /// Records `event`, which came from `range` of `source`.
     pub(super) fn push(&mut self, source: &str, event: &Event<'_>, range: Range<usize>) {
-        let (kind, payload, owned) = match event {
+        let (kind, payload, text_in) = match event {
             Event::Start(tag) => {
                 let element = element(tag);
                 let payload = match tag {
@@ -146,28 +161,29 @@ impl Nodes {
                     }
                     _ => (0, 0),
                 };
-                (NodeKind::Start(element), payload, false)
+                (NodeKind::Start(element), payload, TextIn::Source)
             }
-            Event::End(tag) => (NodeKind::End(end_element(*tag)), (0, 0), false),
+            Event::End(tag) => (NodeKind::End(end_element(*tag)), (0, 0), TextIn::Source),
             Event::Text(text) => self.text(source, NodeKind::Text, text),
             Event::Code(text) => self.text(source, NodeKind::Code, text),
             Event::Html(text) => self.text(source, NodeKind::Html, text),
             Event::InlineHtml(text) => self.text(source, NodeKind::InlineHtml, text),
-            Event::SoftBreak => (NodeKind::SoftBreak, (0, 0), false),
-            Event::HardBreak => (NodeKind::HardBreak, (0, 0), false),
-            _ => (NodeKind::Other, (0, 0), false),
+            Event::SoftBreak => (NodeKind::SoftBreak, (0, 0), TextIn::Source),
+            Event::HardBreak => (NodeKind::HardBreak, (0, 0), TextIn::Source),
+            _ => (NodeKind::Other, (0, 0), TextIn::Source),
         };
-        self.nodes.push(Node { kind, start: offset(range.start), end: offset(range.end), payload, owned });
+        self.nodes.push(Node { kind, start: offset(range.start), end: offset(range.end), payload, text_in });
     }
 
-    fn text(&mut self, source: &str, kind: NodeKind, text: &CowStr<'_>) -> (NodeKind, (u32, u32), bool) {
-        match slice_of(source, text) {
-            Some(range) => (kind, (offset(range.start), offset(range.end)), false),
-            None => {
-                self.strings.push(text.to_string().into_boxed_str());
-                (kind, (offset(self.strings.len() - 1), 0), true)
-            }
+    fn text(&mut self, source: &str, kind: NodeKind, text: &CowStr<'_>) -> (NodeKind, (u32, u32), TextIn) {
+        if let Some(range) = slice_of(source, text) {
+            return (kind, (offset(range.start), offset(range.end)), TextIn::Source);
         }
+        if let Some(index) = SMART_PUNCTUATION.iter().position(|p| *p == text.as_ref()) {
+            return (kind, (offset(index), 0), TextIn::SmartPunctuation);
+        }
+        self.strings.push(text.to_string().into_boxed_str());
+        (kind, (offset(self.strings.len() - 1), 0), TextIn::Owned)
     }
 
     /// Every event, in order.
@@ -177,13 +193,13 @@ impl Nodes {
 
     /// The text of a text, code or HTML event of the chapter `source`; empty for others.
     pub fn text_of<'s>(&'s self, source: &'s str, node: &Node) -> &'s str {
-        match node.kind {
-            NodeKind::Text | NodeKind::Code | NodeKind::Html | NodeKind::InlineHtml if node.owned => {
-                self.strings.get(node.payload.0 as usize).map_or("", |s| s)
-            }
-            NodeKind::Text | NodeKind::Code | NodeKind::Html | NodeKind::InlineHtml => {
-                source.get(node.payload.0 as usize..node.payload.1 as usize).unwrap_or_default()
-            }
+        let (at, end) = (node.payload.0 as usize, node.payload.1 as usize);
+        match (node.kind, node.text_in) {
+            (NodeKind::Text | NodeKind::Code | NodeKind::Html | NodeKind::InlineHtml, text_in) => match text_in {
+                TextIn::Source => source.get(at..end).unwrap_or_default(),
+                TextIn::Owned => self.strings.get(at).map_or("", |s| s),
+                TextIn::SmartPunctuation => SMART_PUNCTUATION.get(at).copied().unwrap_or_default(),
+            },
             _ => "",
         }
     }
