@@ -317,6 +317,26 @@ fn has_errors(findings: &[Diagnostic]) -> bool {
     findings.iter().any(|d| d.level == Level::Error)
 }
 
+/// Writes the book to `out`, through a buffer of its own.
+fn write_answer(request: &Request, out: impl std::io::Write) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    request.write_book(&mut out)?;
+    Ok(out.flush()?)
+}
+
+/// Stdout as a plain file: Rust's stdout looks for line ends in all that is written to it,
+/// to flush at each, which the book, written in large buffers, does not need.
+#[cfg(unix)]
+fn unbuffered_stdout() -> Option<std::fs::File> {
+    use std::os::fd::AsFd as _;
+    std::io::stdout().as_fd().try_clone_to_owned().ok().map(std::fs::File::from)
+}
+
+#[cfg(not(unix))]
+fn unbuffered_stdout() -> Option<std::fs::File> {
+    None
+}
+
 /// The backtrace of the last panic, when `RUST_BACKTRACE` asks for one.
 static PANIC_BACKTRACE: Mutex<Option<String>> = Mutex::new(None);
 
@@ -379,8 +399,10 @@ fn run_binary(preprocessor: &Preprocessor<'_>, args: &[String]) -> i32 {
     let _ =
         std::io::stderr().write_all(diagnostics.render(preprocessor.name, annotations.as_deref()).as_bytes());
     let Some(request) = request else { return 1 };
-    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let written = request.write_book(&mut stdout).and_then(|()| Ok(stdout.flush()?));
+    let written = match unbuffered_stdout() {
+        Some(file) => write_answer(&request, file),
+        None => write_answer(&request, std::io::stdout().lock()),
+    };
     // The process exits now: the request need not be freed.
     std::mem::forget(request);
     match written {

@@ -195,11 +195,13 @@ impl Nodes {
     pub fn text_of<'s>(&'s self, source: &'s str, node: &Node) -> &'s str {
         let (at, end) = (node.payload.0 as usize, node.payload.1 as usize);
         match (node.kind, node.text_in) {
-            (NodeKind::Text | NodeKind::Code | NodeKind::Html | NodeKind::InlineHtml, text_in) => match text_in {
-                TextIn::Source => source.get(at..end).unwrap_or_default(),
-                TextIn::Owned => self.strings.get(at).map_or("", |s| s),
-                TextIn::SmartPunctuation => SMART_PUNCTUATION.get(at).copied().unwrap_or_default(),
-            },
+            (NodeKind::Text | NodeKind::Code | NodeKind::Html | NodeKind::InlineHtml, text_in) => {
+                match text_in {
+                    TextIn::Source => source.get(at..end).unwrap_or_default(),
+                    TextIn::Owned => self.strings.get(at).map_or("", |s| s),
+                    TextIn::SmartPunctuation => SMART_PUNCTUATION.get(at).copied().unwrap_or_default(),
+                }
+            }
             _ => "",
         }
     }
