@@ -196,7 +196,7 @@ pub fn heading_id_05(text: &str) -> String {
         _ => {}
     };
     if text.is_ascii() {
-        text.chars().map(|ch| ch.to_ascii_lowercase()).for_each(push);
+        return ascii_heading_id_05(text);
     } else if text.contains('Σ') {
         // The one letter whose lowercase depends on its place in a word.
         text.to_lowercase().chars().for_each(push);
@@ -204,6 +204,18 @@ pub fn heading_id_05(text: &str) -> String {
         text.chars().flat_map(char::to_lowercase).for_each(push);
     }
     id
+}
+
+/// [`heading_id_05`] of an ASCII `text`, byte by byte: most headings are ASCII.
+fn ascii_heading_id_05(text: &str) -> String {
+    let mut id = Vec::with_capacity(text.len());
+    id.extend(text.bytes().filter_map(|b| match b {
+        b if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' => Some(b.to_ascii_lowercase()),
+        // The ASCII characters `char::is_whitespace` knows.
+        b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => Some(b'-'),
+        _ => None,
+    }));
+    String::from_utf8(id).unwrap_or_default()
 }
 
 /// The id mdBook 0.4 gives a heading whose rendered HTML is `html`: tags and a few entities
@@ -256,5 +268,18 @@ mod tests {
     fn ascii_and_unicode_headings_get_the_ids_of_mdbook_0_5() {
         assert_eq!(heading_id_05("  Alan's \u{b} Plan_B-2! "), "alans---plan_b-2");
         assert_eq!(heading_id_05("Ünïcödé ΣΑΣ Straße"), "ünïcödé-σας-straße");
+        // Every ASCII character, one by one, as the general rule makes it.
+        for byte in 0..=127u8 {
+            let text = format!("a{}b", char::from(byte));
+            let general: String = text
+                .chars()
+                .filter_map(|ch| match ch {
+                    ch if ch.is_alphanumeric() || ch == '_' || ch == '-' => Some(ch.to_ascii_lowercase()),
+                    ch if ch.is_whitespace() => Some('-'),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(heading_id_05(&text), general, "byte {byte}");
+        }
     }
 }
