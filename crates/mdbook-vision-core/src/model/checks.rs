@@ -1,7 +1,9 @@
 //! The book's own consistency: story ids are unique, story blocks name cast members, and
 //! pairings are between a status quo and a shiny future story and mutual.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rayon::prelude::*;
 
 use super::kind::Kind;
 use super::story::Story;
@@ -12,20 +14,28 @@ use crate::diagnostics::{Diagnostic, suggestion};
 impl VisionBook<'_> {
     /// Checks every story, and returns those with problems.
     pub(super) fn check_stories(&self, diagnostics: &mut Vec<Diagnostic>) -> HashSet<StoryId> {
-        let mut first_of: HashMap<&str, &Story> = HashMap::new();
+        // Each story is checked on its own, in parallel; the findings are then taken in book order.
+        let findings: Vec<Vec<Diagnostic>> = (0..self.stories.len())
+            .into_par_iter()
+            .map(|index| {
+                let story = &self.stories[index];
+                let mut findings = Vec::new();
+                // The first story with an id, in book order, is the one the others repeat.
+                let first = self.stories_with_id(&story.id).first().copied().unwrap_or(StoryId::at(index));
+                if first.index() != index {
+                    findings.push(self.duplicate_id(story, self.story_at(first)));
+                }
+                self.check_characters(story, &mut findings);
+                self.check_pairs(story, &mut findings);
+                findings
+            })
+            .collect();
         let mut faulty = HashSet::new();
-        for (index, story) in self.stories.iter().enumerate() {
-            let before = diagnostics.len();
-            if let Some(first) = first_of.get(story.id.as_str()) {
-                diagnostics.push(self.duplicate_id(story, first));
-            } else {
-                first_of.insert(&story.id, story);
-            }
-            self.check_characters(story, diagnostics);
-            self.check_pairs(story, diagnostics);
-            if diagnostics.len() > before {
+        for (index, story_findings) in findings.into_iter().enumerate() {
+            if !story_findings.is_empty() {
                 faulty.insert(StoryId::at(index));
             }
+            diagnostics.extend(story_findings);
         }
         faulty
     }

@@ -126,12 +126,15 @@ impl<'a> VisionBook<'a> {
         let kinds = Kinds::new(&settings, diagnostics);
         let mut pages: Vec<Page<'a>> =
             chapters.par_iter().map(|source| Page::new(source, flavor, src_dir, &kinds)).collect();
-        mark_parts(&mut pages);
+        let (parts, pages_by_path) = rayon::join(|| parts_of(&pages), || index_paths(&pages));
+        for (page, part_of) in pages.iter_mut().zip(parts) {
+            page.part_of = part_of;
+        }
         let mut book = VisionBook {
             flavor,
             settings,
             kinds,
-            pages_by_path: index_paths(&pages),
+            pages_by_path,
             pages,
             stories: Vec::new(),
             cast: Vec::new(),
@@ -439,7 +442,7 @@ impl<'a> VisionBook<'a> {
         }
         let mut by_id: Vec<StoryId> = (0..self.stories.len()).map(StoryId::at).collect();
         // Stable: stories with one id stay in book order.
-        by_id.sort_by(|&a, &b| self.story_at(a).id.cmp(&self.story_at(b).id));
+        by_id.par_sort_by(|&a, &b| self.story_at(a).id.cmp(&self.story_at(b).id));
         self.stories_by_id = by_id;
         let mut parts: HashMap<PageId, Vec<PageId>> = HashMap::new();
         for (index, page) in self.pages.iter().enumerate() {
@@ -512,9 +515,9 @@ impl Needs {
     }
 }
 
-/// Marks the parts of stories split over several pages: the pages SUMMARY.md nests under a
-/// story page, and the pages of the folder named after one.
-fn mark_parts(pages: &mut [Page<'_>]) {
+/// The story each page is a part of, for stories split over several pages: the pages
+/// SUMMARY.md nests under a story page, and the pages of the folder named after one.
+fn parts_of(pages: &[Page<'_>]) -> Vec<Option<PageId>> {
     // Each story page's file without `.md`: the folder of its parts.
     let mut folders: HashMap<&str, PageId> = HashMap::with_capacity(pages.len());
     folders.extend(
@@ -524,22 +527,25 @@ fn mark_parts(pages: &mut [Page<'_>]) {
             .filter(|(_, p)| p.holds_a_story())
             .filter_map(|(i, p)| Some((p.source.file()?.strip_suffix(".md")?, PageId::at(i)))),
     );
-    for index in 0..pages.len() {
-        let mut ancestor = pages[index].parent;
-        let mut part_of = None;
-        while let Some(up) = ancestor {
-            if pages[up.index()].holds_a_story() {
-                part_of = Some(up);
-                break;
+    (0..pages.len())
+        .map(|index| {
+            let mut ancestor = pages[index].parent;
+            let mut part_of = None;
+            while let Some(up) = ancestor {
+                if pages[up.index()].holds_a_story() {
+                    part_of = Some(up);
+                    break;
+                }
+                ancestor = pages[up.index()].parent;
             }
-            ancestor = pages[up.index()].parent;
-        }
-        let file = pages[index].source.file().unwrap_or_default();
-        // The folders `file` is in: each prefix of it that a `/` follows.
-        let in_folder =
-            || file.match_indices('/').filter_map(|(slash, _)| folders.get(&file[..slash]).copied()).min();
-        pages[index].part_of = part_of.or_else(in_folder).filter(|&p| p.index() != index);
-    }
+            let file = pages[index].source.file().unwrap_or_default();
+            // The folders `file` is in: each prefix of it that a `/` follows.
+            let in_folder = || {
+                file.match_indices('/').filter_map(|(slash, _)| folders.get(&file[..slash]).copied()).min()
+            };
+            part_of.or_else(in_folder).filter(|&p| p.index() != index)
+        })
+        .collect()
 }
 
 /// Each page's file and output path, to the first page that has it.
