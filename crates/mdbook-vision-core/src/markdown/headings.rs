@@ -189,15 +189,16 @@ impl IdAllocator {
 /// The id mdBook 0.5 gives a heading whose text is `text`.
 pub fn heading_id_05(text: &str) -> String {
     let text = text.trim();
+    if text.is_ascii() {
+        return ascii_heading_id_05(text);
+    }
     let mut id = String::with_capacity(text.len());
     let push = |ch: char| match ch {
         ch if ch.is_alphanumeric() || ch == '_' || ch == '-' => id.push(ch),
         ch if ch.is_whitespace() => id.push('-'),
         _ => {}
     };
-    if text.is_ascii() {
-        return ascii_heading_id_05(text);
-    } else if text.contains('Σ') {
+    if text.contains('Σ') {
         // The one letter whose lowercase depends on its place in a word.
         text.to_lowercase().chars().for_each(push);
     } else {
