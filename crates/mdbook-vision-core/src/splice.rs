@@ -91,15 +91,25 @@ pub struct Spliced<'e> {
     splices: &'e [Splice],
 }
 
+impl<'e> Spliced<'e> {
+    /// The text, in pieces: untouched stretches of the original and replacements, in order.
+    pub fn pieces(&self) -> impl Iterator<Item = &'e str> + use<'e> {
+        let (original, splices) = (self.original, self.splices);
+        let mut copied_to = 0;
+        splices
+            .iter()
+            .flat_map(move |splice| {
+                let before = &original[copied_to..splice.range.start];
+                copied_to = splice.range.end;
+                [before, splice.replacement.as_str()]
+            })
+            .chain(std::iter::once_with(move || &original[splices.last().map_or(0, |s| s.range.end)..]))
+    }
+}
+
 impl fmt::Display for Spliced<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut copied_to = 0;
-        for splice in self.splices {
-            f.write_str(&self.original[copied_to..splice.range.start])?;
-            f.write_str(&splice.replacement)?;
-            copied_to = splice.range.end;
-        }
-        f.write_str(&self.original[copied_to..])
+        self.pieces().try_for_each(|piece| f.write_str(piece))
     }
 }
 

@@ -57,11 +57,12 @@ impl Answer<'_> {
         let span = self.contents.get(entry).cloned().unwrap_or_default();
         let content = self.input.get(span).unwrap_or_default();
         let mut json = Vec::with_capacity(content.len() + content.len() / 16 + 2);
-        // Writing to a vector fails only when the text cannot be serialized, which a string can.
-        let _ = match self.edits.get(entry).copied().flatten() {
-            Some(edits) => serde_json::to_writer(&mut json, &edits.spliced(content)),
-            None => serde_json::to_writer(&mut json, content),
-        };
+        json.push(b'"');
+        match self.edits.get(entry).copied().flatten() {
+            Some(edits) => edits.spliced(content).pieces().for_each(|piece| push_escaped(&mut json, piece)),
+            None => push_escaped(&mut json, content),
+        }
+        json.push(b'"');
         json
     }
 
@@ -120,6 +121,56 @@ impl Answer<'_> {
     }
 }
 
+/// Appends `text` to `json` escaped as the inside of a JSON string, exactly as serde_json
+/// escapes it: `"`, `\\` and control characters, with the short escapes where JSON has
+/// them. Contents are most of the answer and seldom need an escape: eight bytes are looked
+/// at together while none does.
+fn push_escaped(json: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    let (mut copied_to, mut at) = (0, 0);
+    while at < bytes.len() {
+        if let Some(eight) = bytes.get(at..at + 8).and_then(|b| <[u8; 8]>::try_from(b).ok())
+            && !any_needs_escape(u64::from_le_bytes(eight))
+        {
+            at += 8;
+            continue;
+        }
+        let byte = bytes[at];
+        at += 1;
+        let short = match byte {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0x08 => b'b',
+            0x0c => b'f',
+            0x00..=0x1f => b'u',
+            _ => continue,
+        };
+        json.extend_from_slice(&bytes[copied_to..at - 1]);
+        json.extend_from_slice(&[b'\\', short]);
+        if short == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            json.extend_from_slice(&[b'0', b'0', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xf)]]);
+        }
+        copied_to = at;
+    }
+    json.extend_from_slice(&bytes[copied_to..]);
+}
+
+/// Whether any of the eight bytes of `word` is a control character, `"` or `\\`.
+fn any_needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // A byte of `x` is zero, or (for `below`) under `n`: the high bit of its lane is set.
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS != 0;
+    below(word, 0x20)
+        || has_zero(word ^ (ONES * u64::from(b'"')))
+        || has_zero(word ^ (ONES * u64::from(b'\\')))
+}
+
 /// Writes `"key":`, after a comma unless it is the object's first (`index` 0).
 fn write_key(out: &mut impl Write, index: usize, key: &str) -> io::Result<()> {
     if index > 0 {
@@ -153,5 +204,34 @@ impl Escaped {
             self.first += 1;
         }
         content.ok_or_else(|| io::Error::other("a content was written twice"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn escaped(text: &str) -> String {
+        let mut json = Vec::new();
+        push_escaped(&mut json, text);
+        String::from_utf8(json).unwrap_or_default()
+    }
+
+    fn serde_escaped(text: &str) -> String {
+        let quoted = serde_json::to_string(text).unwrap_or_default();
+        quoted[1..quoted.len() - 1].to_owned()
+    }
+
+    #[test]
+    fn every_character_is_escaped_as_serde_json_escapes_it_at_every_place_in_a_word() {
+        let characters = (0..=0x7fu32).chain([0x80, 0xe9, 0x2028, 0x1f600]).filter_map(char::from_u32);
+        for character in characters {
+            for before in 0..17 {
+                let text = format!("{}{character}{}", "a".repeat(before), "é".repeat(before % 3));
+                assert_eq!(escaped(&text), serde_escaped(&text), "{character:?} after {before}");
+            }
+        }
+        let chapter = "# A \"quoted\" title\r\n\n\tTabbed \\ back\u{1}slash\u{7f}\n".repeat(40);
+        assert_eq!(escaped(&chapter), serde_escaped(&chapter));
     }
 }
