@@ -13,35 +13,48 @@ pub const NEAR: f64 = 0.8;
 /// `text` as questions are compared: lowercase, straight quotes, without emphasis, brackets,
 /// leading symbols, a trailing "(optional)" or trailing punctuation, spaces collapsed.
 pub fn normalize(text: &str) -> String {
-    let text: String = text
-        .to_lowercase()
-        .chars()
-        .map(|c| match c {
-            '‘' | '’' => '\'',
-            '“' | '”' => '"',
-            c => c,
-        })
-        .filter(|c| !matches!(c, '*' | '_' | '[' | ']' | '`'))
-        .collect();
-    let mut rest = text.as_str();
+    let mut normal = String::with_capacity(text.len());
+    if text.contains('Σ') {
+        // The one letter whose lowercase depends on its place in a word.
+        push_normal_chars(&mut normal, text.to_lowercase().chars());
+    } else {
+        push_normal_chars(&mut normal, text.chars().flat_map(char::to_lowercase));
+    }
     loop {
-        let trimmed = rest
+        let trimmed = normal
             .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '?' | '!' | '.' | ':' | ';' | ','));
         let trimmed = trimmed.strip_suffix("(optional)").unwrap_or(trimmed);
-        if trimmed.len() == rest.len() {
+        if trimmed.len() == normal.len() {
             break;
         }
-        rest = trimmed;
+        normal.truncate(trimmed.len());
     }
-    let rest = rest.trim_start_matches(|c: char| !c.is_alphanumeric() && c != NAME && c != ANY);
-    let mut words = String::with_capacity(rest.len());
-    for word in rest.split_whitespace() {
-        if !words.is_empty() {
-            words.push(' ');
+    let symbols = normal.len()
+        - normal.trim_start_matches(|c: char| !c.is_alphanumeric() && c != NAME && c != ANY).len();
+    normal.drain(..symbols);
+    normal
+}
+
+/// Pushes `chars` (lowercase) to `normal`: straight quotes for curly ones, no emphasis,
+/// brackets or backticks, and one space for each run of whitespace (none at the start).
+fn push_normal_chars(normal: &mut String, chars: impl Iterator<Item = char>) {
+    let mut space = false;
+    for c in chars {
+        let c = match c {
+            '‘' | '’' => '\'',
+            '“' | '”' => '"',
+            '*' | '_' | '[' | ']' | '`' => continue,
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = !normal.is_empty();
+            continue;
         }
-        words.push_str(word);
+        if std::mem::take(&mut space) {
+            normal.push(' ');
+        }
+        normal.push(c);
     }
-    words
 }
 
 /// A required wording, ready to match questions: made once per run, matched against the
@@ -232,5 +245,87 @@ mod tests {
         assert!(!pattern.is_near("What are the morals of the story?"));
         assert!(!pattern.is_near("How did Alan feel?"));
         assert!(named("Why not do ALTERNATIVE-X?", &[]).is_near("Why no do the other thing?"));
+    }
+
+    /// The first way `normalize` was written, which it must agree with.
+    /// `text` as questions are compared: lowercase, straight quotes, without emphasis, brackets,
+    /// leading symbols, a trailing "(optional)" or trailing punctuation, spaces collapsed.
+    fn normalize_as_before(text: &str) -> String {
+        let text: String = text
+            .to_lowercase()
+            .chars()
+            .map(|c| match c {
+                '‘' | '’' => '\'',
+                '“' | '”' => '"',
+                c => c,
+            })
+            .filter(|c| !matches!(c, '*' | '_' | '[' | ']' | '`'))
+            .collect();
+        let mut rest = text.as_str();
+        loop {
+            let trimmed = rest.trim_end_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '?' | '!' | '.' | ':' | ';' | ',')
+            });
+            let trimmed = trimmed.strip_suffix("(optional)").unwrap_or(trimmed);
+            if trimmed.len() == rest.len() {
+                break;
+            }
+            rest = trimmed;
+        }
+        let rest = rest.trim_start_matches(|c: char| !c.is_alphanumeric() && c != NAME && c != ANY);
+        let mut words = String::with_capacity(rest.len());
+        for word in rest.split_whitespace() {
+            if !words.is_empty() {
+                words.push(' ');
+            }
+            words.push_str(word);
+        }
+        words
+    }
+
+    #[test]
+    fn normalizing_in_one_pass_agrees_with_the_first_way_it_was_written() {
+        const PIECES: &[&str] = &[
+            "What",
+            "ΣΑΣ",
+            "Σ",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "?",
+            "!",
+            ".",
+            ":",
+            "(optional)",
+            "(Optional)",
+            "*",
+            "_",
+            "`",
+            "[",
+            "]",
+            "‘",
+            "’",
+            "“",
+            "”",
+            "🤔",
+            "-",
+            "NAME",
+            "\u{1}",
+            "\u{2}",
+            "İ",
+            "é",
+            "x",
+        ];
+        // A small linear congruential generator: the same cases on every run.
+        let mut seed: u64 = 0x5eed;
+        let mut next = |bound: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(seed >> 33).unwrap_or(0) % bound
+        };
+        for _ in 0..5000 {
+            let text: String = (0..next(12)).map(|_| PIECES[next(PIECES.len())]).collect();
+            assert_eq!(normalize(&text), normalize_as_before(&text), "{text:?}");
+        }
     }
 }
