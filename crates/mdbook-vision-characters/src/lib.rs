@@ -87,6 +87,11 @@ impl CharacterLinks<'_> {
         let mut linked: BTreeMap<usize, usize> = links.iter().map(|l| (l.range.start, l.range.end)).collect();
         let repaired_ends: HashSet<usize> =
             links.iter().filter(|l| l.broken.is_some()).map(|l| l.range.end).collect();
+        // Whether the character at hand is linked in each scope (each story of the page, then
+        // the page outside them), with the scopes to clear before the next character.
+        let mut linked_in = vec![false; sections.len() + 1];
+        let mut to_clear = Vec::new();
+        let slot = |scope: Option<usize>| scope.unwrap_or(sections.len());
         for &id in &self.by_length {
             let character = book.character_at(id);
             // A link to the character's page counts for every name of that page (`Alan`, `Al`),
@@ -95,8 +100,15 @@ impl CharacterLinks<'_> {
                 let other = book.character_at(other);
                 other.page == character.page && other.anchor == character.anchor
             };
-            let mut seen_scopes: HashSet<Option<usize>> =
-                links.iter().filter(|l| same_page(l.character)).map(|l| scope_of(l.range.start)).collect();
+            for &scope in &to_clear {
+                linked_in[scope] = false;
+            }
+            to_clear.clear();
+            for link in links.iter().filter(|l| same_page(l.character)) {
+                let scope = slot(scope_of(link.range.start));
+                linked_in[scope] = true;
+                to_clear.push(scope);
+            }
             for mention in mentions.iter().filter(|m| m.character == id) {
                 let mention = mention.range.clone();
                 let overlaps =
@@ -107,8 +119,12 @@ impl CharacterLinks<'_> {
                 {
                     continue;
                 }
-                if book.settings.link == LinkMentions::First && !seen_scopes.insert(scope_of(mention.start)) {
-                    continue;
+                if book.settings.link == LinkMentions::First {
+                    let scope = slot(scope_of(mention.start));
+                    if std::mem::replace(&mut linked_in[scope], true) {
+                        continue;
+                    }
+                    to_clear.push(scope);
                 }
                 edits.replace(
                     mention.clone(),

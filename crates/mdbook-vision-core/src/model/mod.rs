@@ -297,11 +297,12 @@ impl<'a> VisionBook<'a> {
 
     /// A link from page `from` to page `to` (and `anchor` in it), relative to `from`.
     pub fn link(&self, from: PageId, to: PageId, anchor: Option<&str>) -> String {
-        let target = relative_path(&self.page(from).output_path, &self.page(to).output_path);
-        match anchor {
-            Some(anchor) => format!("{target}#{anchor}"),
-            None => target,
+        let mut target = relative_path(&self.page(from).output_path, &self.page(to).output_path);
+        if let Some(anchor) = anchor {
+            target.push('#');
+            target.push_str(anchor);
         }
+        target
     }
 
     /// A link from page `from` to a story.
