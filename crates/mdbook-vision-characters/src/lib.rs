@@ -154,7 +154,7 @@ fn on_own_page(book: &VisionBook<'_>, page: PageId, character: &Character, at: u
         return false;
     }
     let doc = &book.page(page).doc;
-    match character.anchor.as_ref().and_then(|a| doc.headings.iter().find(|h| &h.id == a)) {
+    match character.anchor.as_ref().and_then(|a| doc.headings.iter().find(|h| doc.heading_id(h) == a)) {
         Some(heading) => section_of(doc, heading).contains(&at),
         None => true,
     }

@@ -145,7 +145,8 @@ fn subjects(book: &VisionBook<'_>, page: PageId) -> Vec<Subject> {
     let mut subjects: Vec<Subject> = stories.map(|story| story_subject(book, story)).collect();
     if book.stories_on(page).iter().all(|s| s.kind != Kind::CHARACTER) {
         for (_, character) in book.cast_on(page) {
-            let heading = character.anchor.as_ref().and_then(|a| doc.headings.iter().find(|h| &h.id == a));
+            let heading =
+                character.anchor.as_ref().and_then(|a| doc.headings.iter().find(|h| doc.heading_id(h) == a));
             subjects.push(Subject {
                 kind: Kind::CHARACTER,
                 characters: vec![character.name.clone()],

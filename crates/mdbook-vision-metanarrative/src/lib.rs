@@ -121,7 +121,7 @@ fn check_anchor(page: &Page<'_>, story: &Story, anchor: &str) -> Result<(), Diag
         .headings
         .iter()
         .filter(|h| story.section.contains(&h.range.start))
-        .map(|h| h.id.as_str())
+        .map(|h| page.doc.heading_id(h))
         .collect();
     if ids.contains(&anchor) {
         return Ok(());

@@ -20,14 +20,60 @@ pub struct Heading {
     /// Its text, without markup, with quotes and dashes as the author typed them: the same
     /// whatever mdBook's smart punctuation setting, for titles and ids.
     pub title: String,
-    /// The HTML id mdBook gives it (an explicit `{#id}` wins).
-    pub id: String,
+    /// Its position among the chapter's headings: its id is
+    /// [`super::Document::heading_id`].
+    pub(super) index: usize,
+}
+
+/// The HTML ids mdBook gives a chapter's headings, made once a feature asks for one: most
+/// chapters are never linked to by anchor.
+#[derive(Debug, Default)]
+pub(super) struct HeadingIds {
+    flavor: Option<Flavor>,
+    /// What takes an id, in order (definition list titles take one too).
+    takers: Vec<IdTaker>,
+    /// Each heading's id, by its position.
+    ids: std::sync::OnceLock<Vec<String>>,
+}
+
+/// A heading, or a definition list title, which takes an id as a heading does.
+#[derive(Debug)]
+enum IdTaker {
+    /// A heading, by its position, with its explicit `{#id}` if it has one.
+    Heading(usize, Option<String>),
+    /// A definition list title, with its text.
+    Title(String),
+}
+
+impl HeadingIds {
+    /// Each heading's id, by its position.
+    pub(super) fn get(&self, headings: &[Heading]) -> &[String] {
+        self.ids.get_or_init(|| {
+            let mut ids = IdAllocator::new(self.flavor.unwrap_or_default());
+            let mut heading_ids = Vec::with_capacity(headings.len());
+            for taker in &self.takers {
+                match taker {
+                    IdTaker::Heading(index, explicit) => {
+                        let text = headings.get(*index).map_or("", |h| h.text.as_str());
+                        // An explicit `{#id}` wins, and takes no id from the others.
+                        heading_ids.push(explicit.clone().unwrap_or_else(|| ids.allocate(&[], text)));
+                    }
+                    IdTaker::Title(text) => drop(ids.allocate(&[], text)),
+                }
+            }
+            heading_ids
+        })
+    }
 }
 
 /// Collects the headings of a chapter, with their ids, from its events as they are parsed.
 pub(super) struct Headings<'a> {
-    ids: IdAllocator,
+    flavor: Flavor,
     headings: Vec<Heading>,
+    /// mdBook 0.4's ids, made as the headings are read: they come from each heading's HTML.
+    ids_04: Option<(IdAllocator, Vec<String>)>,
+    /// What takes an id, for mdBook 0.5's, made later from the headings' text.
+    takers: Vec<IdTaker>,
     /// The heading (or definition list title, which takes an id too) being read.
     open: Option<OpenHeading<'a>>,
 }
@@ -96,7 +142,8 @@ impl<'a> OpenHeading<'a> {
 
 impl<'a> Headings<'a> {
     pub(super) fn new(flavor: Flavor) -> Self {
-        Headings { ids: IdAllocator::new(flavor), headings: Vec::new(), open: None }
+        let ids_04 = (!flavor.mdbook_05).then(|| (IdAllocator::new(flavor), Vec::new()));
+        Headings { flavor, headings: Vec::new(), ids_04, takers: Vec::new(), open: None }
     }
 
     /// Takes `event`, which came from `range` of `source`, into account.
@@ -114,7 +161,7 @@ impl<'a> Headings<'a> {
                 }
             }
             _ => {
-                let keep_events = !self.ids.flavor.mdbook_05;
+                let keep_events = self.ids_04.is_some();
                 if let Some(open) = &mut self.open {
                     open.take(source, event, range, keep_events);
                 }
@@ -125,20 +172,37 @@ impl<'a> Headings<'a> {
     fn close(&mut self, open: OpenHeading<'a>) {
         let OpenHeading { heading, range, text, written, events, .. } = open;
         let Some((level, explicit_id)) = heading else {
-            self.ids.allocate(&events, &text);
+            match &mut self.ids_04 {
+                Some((ids, _)) => drop(ids.allocate(&events, &text)),
+                None => self.takers.push(IdTaker::Title(text)),
+            }
             return;
         };
-        let id = match explicit_id {
-            Some(explicit) => explicit.to_string(),
-            None => self.ids.allocate(&events, &text),
-        };
+        let index = self.headings.len();
+        let explicit_id = explicit_id.map(|id| id.to_string());
+        match &mut self.ids_04 {
+            Some((ids, heading_ids)) => {
+                heading_ids.push(explicit_id.unwrap_or_else(|| ids.allocate(&events, &text)));
+            }
+            None => self.takers.push(IdTaker::Heading(index, explicit_id)),
+        }
         let title = written.unwrap_or_else(|| text.clone());
-        self.headings.push(Heading { level, range, title, text, id });
+        self.headings.push(Heading { level, range, title, text, index });
     }
 
-    /// The headings, in order.
-    pub(super) fn finish(self) -> Vec<Heading> {
-        self.headings
+    /// The headings, in order, and their ids.
+    pub(super) fn finish(self) -> (Vec<Heading>, HeadingIds) {
+        let ids = match self.ids_04 {
+            Some((_, heading_ids)) => HeadingIds {
+                flavor: Some(self.flavor),
+                takers: Vec::new(),
+                ids: std::sync::OnceLock::from(heading_ids),
+            },
+            None => {
+                HeadingIds { flavor: Some(self.flavor), takers: self.takers, ids: std::sync::OnceLock::new() }
+            }
+        };
+        (self.headings, ids)
     }
 }
 

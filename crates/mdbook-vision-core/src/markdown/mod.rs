@@ -100,6 +100,8 @@ pub struct Document<'a> {
     pub nodes: Nodes,
     /// The headings, in order.
     pub headings: Vec<Heading>,
+    /// The headings' ids, made when first asked for.
+    heading_ids: headings::HeadingIds,
     /// The fenced code blocks, in order.
     pub fenced_blocks: Vec<FencedBlock>,
     /// The link reference definitions (`[Alan]: ../characters/alan.md`).
@@ -166,9 +168,11 @@ impl<'a> Document<'a> {
             fenced_blocks.observe(text, &event, &range);
             nodes.push(text, &event, range);
         }
+        let (headings, heading_ids) = headings.finish();
         Document {
             text,
-            headings: headings.finish(),
+            headings,
+            heading_ids,
             fenced_blocks: fenced_blocks.finish(),
             directives: directives::find_directives(text, nodes.all()),
             generated: generated_blocks(text, &nodes),
@@ -184,6 +188,12 @@ impl<'a> Document<'a> {
     /// `\{` as `{`.
     pub fn directives(&self, names: &[&str]) -> impl Iterator<Item = &Directive<'a>> {
         self.directives.iter().filter(move |d| !d.escaped && names.contains(&d.name))
+    }
+
+    /// The HTML id mdBook gives `heading`, one of this chapter's headings (an explicit
+    /// `{#id}` wins).
+    pub fn heading_id(&self, heading: &Heading) -> &str {
+        self.heading_ids.get(&self.headings).get(heading.index).map_or("", String::as_str)
     }
 
     /// The line ending the chapter uses (`\r\n` or `\n`), for text spliced into it.
@@ -300,7 +310,8 @@ mod tests {
     }
 
     fn ids(text: &str, mdbook_05: bool) -> Vec<String> {
-        Document::parse(text, flavor(mdbook_05)).headings.into_iter().map(|h| h.id).collect()
+        let document = Document::parse(text, flavor(mdbook_05));
+        document.headings.iter().map(|h| document.heading_id(h).to_owned()).collect()
     }
 
     #[test]
@@ -319,9 +330,12 @@ mod tests {
     #[test]
     fn heading_text_leaves_out_images_and_definition_titles_take_ids() {
         let text = "Alpha ![img *x*](i.png) `b`\nsecond line\n===\n\nTerm\n: def\n\n## Term\n";
-        let headings = Document::parse(text, flavor(true)).headings;
-        let found: Vec<(&str, &str, &str)> =
-            headings.iter().map(|h| (h.text.as_str(), h.title.as_str(), h.id.as_str())).collect();
+        let document = Document::parse(text, flavor(true));
+        let found: Vec<(&str, &str, &str)> = document
+            .headings
+            .iter()
+            .map(|h| (h.text.as_str(), h.title.as_str(), document.heading_id(h)))
+            .collect();
         assert_eq!(
             found,
             [

@@ -51,7 +51,11 @@ pub(super) fn declared_on(id: PageId, page: &Page<'_>) -> Vec<Character> {
     let several = named.len() > 1;
     named
         .into_iter()
-        .map(|(heading, name)| Character { name, page: id, anchor: several.then(|| heading.id.clone()) })
+        .map(|(heading, name)| Character {
+            name,
+            page: id,
+            anchor: several.then(|| page.doc.heading_id(heading).to_owned()),
+        })
         .collect()
 }
 

@@ -197,7 +197,7 @@ fn declared_story(
         title: meta.title.clone().unwrap_or_else(|| heading.title.trim().to_owned()),
         kind,
         page: id,
-        anchor: Some(heading.id.clone()),
+        anchor: Some(page.doc.heading_id(heading).to_owned()),
         section: section_of(&page.doc, heading),
         meta,
         declaration: Some(declaration),

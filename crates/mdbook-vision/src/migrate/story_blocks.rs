@@ -118,8 +118,9 @@ fn story_id(
 ) -> Option<String> {
     let page = book.page_by_path(&target.path)?;
     if let Some((_, stories)) = planned.iter().find(|(p, _)| *p == page) {
+        let doc = &book.page(page).doc;
         let by_anchor = stories.iter().find(|s| {
-            s.heading.as_ref().map(|h| h.id.as_str()) == target.anchor.as_deref() && s.heading.is_some()
+            s.heading.as_ref().map(|h| doc.heading_id(h)) == target.anchor.as_deref() && s.heading.is_some()
         });
         let story = by_anchor.or_else(|| stories.iter().find(|s| s.heading.is_none()))?;
         return (story.kind == kind).then(|| story.id.clone());
