@@ -129,11 +129,15 @@ fn push_escaped(json: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     let (mut copied_to, mut at) = (0, 0);
     while at < bytes.len() {
-        if let Some(eight) = bytes.get(at..at + 8).and_then(|b| <[u8; 8]>::try_from(b).ok())
-            && !any_needs_escape(u64::from_le_bytes(eight))
-        {
-            at += 8;
-            continue;
+        if let Some(eight) = bytes.get(at..at + 8).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
+            match needing_escape(u64::from_le_bytes(eight)) {
+                0 => {
+                    at += 8;
+                    continue;
+                }
+                // Straight to the first byte that needs one.
+                lanes => at += lanes.trailing_zeros() as usize / 8,
+            }
         }
         let byte = bytes[at];
         at += 1;
@@ -159,16 +163,15 @@ fn push_escaped(json: &mut Vec<u8>, text: &str) {
     json.extend_from_slice(&bytes[copied_to..]);
 }
 
-/// Whether any of the eight bytes of `word` is a control character, `"` or `\\`.
-fn any_needs_escape(word: u64) -> bool {
+/// The eight bytes of `word` (the first in the lowest bits) that are a control character, `"`
+/// or `\\`, each marked by the high bit of its lane; 0 when none is. The lowest mark is
+/// always right; a mark above one may be wrong, as a borrow runs on from a marked lane.
+fn needing_escape(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // A byte of `x` is zero, or (for `below`) under `n`: the high bit of its lane is set.
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
-    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS != 0;
-    below(word, 0x20)
-        || has_zero(word ^ (ONES * u64::from(b'"')))
-        || has_zero(word ^ (ONES * u64::from(b'\\')))
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS;
+    let zero = |x: u64| below(x, 1);
+    below(word, 0x20) | zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\')))
 }
 
 /// Writes `"key":`, after a comma unless it is the object's first (`index` 0).
