@@ -119,10 +119,17 @@ fn join_path(dir: &str, file: &str) -> String {
     if dir.is_empty() || dir == "." { file.to_owned() } else { format!("{dir}/{file}") }
 }
 
+/// A link destination without its `#anchor` or `?query`.
+fn path_of(destination: &str) -> &str {
+    // Byte by byte: this runs for every link of the book, and `#` and `?` are ASCII.
+    let end = destination.bytes().position(|b| b == b'#' || b == b'?').unwrap_or(destination.len());
+    &destination[..end]
+}
+
 /// Whether a link destination is a path within the book (not a URL, a mail address or an
 /// anchor on the same page).
 pub fn is_relative_path(destination: &str) -> bool {
-    let path = destination.split(['#', '?']).next().unwrap_or_default();
+    let path = path_of(destination);
     !(path.is_empty() || path.contains("://") || path.starts_with("mailto:"))
 }
 
@@ -189,7 +196,7 @@ pub fn resolve(from: &str, destination: &str) -> Option<String> {
     if !is_relative_path(destination) {
         return None;
     }
-    let path = destination.split(['#', '?']).next().unwrap_or_default();
+    let path = path_of(destination);
     let (folder, path) = match path.strip_prefix('/') {
         Some(absolute) => ("", absolute),
         None => (from.rsplit_once('/').map_or("", |(folder, _)| folder), path),
@@ -277,5 +284,9 @@ mod tests {
         assert_eq!(resolve("vision/a.md", "/b.md").as_deref(), Some("b.md"));
         assert_eq!(resolve("a.md", "../../b.md"), None);
         assert_eq!(resolve("a.md", "https://x.org/b.md"), None);
+        assert_eq!(resolve("vision/a.md", "b.md?raw=1#top").as_deref(), Some("vision/b.md"));
+        assert_eq!(resolve("vision/a.md", "#top"), None);
+        assert_eq!(resolve("vision/a.md", "?q#é"), None);
+        assert!(is_relative_path("é/ü.md#ß") && !is_relative_path("mailto:x@y.z?subject=a"));
     }
 }
