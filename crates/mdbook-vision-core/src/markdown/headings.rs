@@ -29,7 +29,7 @@ pub struct Heading {
 /// chapters are never linked to by anchor.
 #[derive(Debug, Default)]
 pub(super) struct HeadingIds {
-    flavor: Option<Flavor>,
+    flavor: Flavor,
     /// What takes an id, in order (definition list titles take one too).
     takers: Vec<IdTaker>,
     /// Each heading's id, by its position.
@@ -49,7 +49,7 @@ impl HeadingIds {
     /// Each heading's id, by its position.
     pub(super) fn get(&self, headings: &[Heading]) -> &[String] {
         self.ids.get_or_init(|| {
-            let mut ids = IdAllocator::new(self.flavor.unwrap_or_default());
+            let mut ids = IdAllocator::new(self.flavor);
             let mut heading_ids = Vec::with_capacity(headings.len());
             for taker in &self.takers {
                 match taker {
@@ -194,13 +194,11 @@ impl<'a> Headings<'a> {
     pub(super) fn finish(self) -> (Vec<Heading>, HeadingIds) {
         let ids = match self.ids_04 {
             Some((_, heading_ids)) => HeadingIds {
-                flavor: Some(self.flavor),
+                flavor: self.flavor,
                 takers: Vec::new(),
                 ids: std::sync::OnceLock::from(heading_ids),
             },
-            None => {
-                HeadingIds { flavor: Some(self.flavor), takers: self.takers, ids: std::sync::OnceLock::new() }
-            }
+            None => HeadingIds { flavor: self.flavor, takers: self.takers, ids: std::sync::OnceLock::new() },
         };
         (self.headings, ids)
     }

@@ -194,14 +194,12 @@ impl Nodes {
     /// The text of a text, code or HTML event of the chapter `source`; empty for others.
     pub fn text_of<'s>(&'s self, source: &'s str, node: &Node) -> &'s str {
         let (at, end) = (node.payload.0 as usize, node.payload.1 as usize);
-        match (node.kind, node.text_in) {
-            (NodeKind::Text | NodeKind::Code | NodeKind::Html | NodeKind::InlineHtml, text_in) => {
-                match text_in {
-                    TextIn::Source => source.get(at..end).unwrap_or_default(),
-                    TextIn::Owned => self.strings.get(at).map_or("", |s| s),
-                    TextIn::SmartPunctuation => SMART_PUNCTUATION.get(at).copied().unwrap_or_default(),
-                }
-            }
+        match node.kind {
+            NodeKind::Text | NodeKind::Code | NodeKind::Html | NodeKind::InlineHtml => match node.text_in {
+                TextIn::Source => source.get(at..end).unwrap_or_default(),
+                TextIn::Owned => self.strings.get(at).map_or("", |s| s),
+                TextIn::SmartPunctuation => SMART_PUNCTUATION.get(at).copied().unwrap_or_default(),
+            },
             _ => "",
         }
     }

@@ -119,13 +119,7 @@ impl NameFinder {
             let within = ranges.partition_point(|r| r.start <= start).checked_sub(1);
             match within {
                 Some(within) if end <= ranges[within].end => {
-                    if !joined_before(&text[..start]) && !joined_after(&text[end..]) {
-                        found.push(Mention {
-                            range: start..end,
-                            name: self.names[hit.pattern().as_usize()],
-                            within,
-                        });
-                    }
+                    found.extend(self.whole_word(text, start..end, hit.pattern().as_usize(), within));
                 }
                 _ => {
                     let first = ranges.partition_point(|r| r.end <= start);
@@ -159,17 +153,18 @@ impl NameFinder {
                 continue;
             }
             for hit in automaton.find_iter(searched) {
-                let (start, end) = (range.start + hit.start(), range.start + hit.end());
-                if !joined_before(&text[..start]) && !joined_after(&text[end..]) {
-                    found.push(Mention {
-                        range: start..end,
-                        name: self.names[hit.pattern().as_usize()],
-                        within,
-                    });
-                }
+                let found_at = range.start + hit.start()..range.start + hit.end();
+                found.extend(self.whole_word(text, found_at, hit.pattern().as_usize(), within));
             }
         }
         found
+    }
+
+    /// The mention of pattern `pattern` found at `range` of `text`, unless it is part of a
+    /// longer word.
+    fn whole_word(&self, text: &str, range: Range<usize>, pattern: usize, within: usize) -> Option<Mention> {
+        let whole = !joined_before(&text[..range.start]) && !joined_after(&text[range.end..]);
+        whole.then(|| Mention { range, name: self.names[pattern], within })
     }
 }
 

@@ -66,19 +66,14 @@ impl Answer<'_> {
         json
     }
 
-    fn write_fields(&self, book: &Book, contents: &mut Escaped, out: &mut impl Write) -> io::Result<()> {
-        out.write_all(b"{")?;
-        for (index, (key, field)) in book.fields.iter().enumerate() {
-            write_key(out, index, key)?;
-            match field {
-                BookField::Raw(span) => out.write_all(self.input[span.clone()].as_bytes())?,
-                BookField::Items(items) => self.write_items(items, contents, out)?,
-            }
-        }
-        out.write_all(b"}")
+    fn write_fields<W: Write>(&self, book: &Book, contents: &mut Escaped, out: &mut W) -> io::Result<()> {
+        write_object(out, &book.fields, |field, out| match field {
+            BookField::Raw(span) => self.write_raw(span, out),
+            BookField::Items(items) => self.write_items(items, contents, out),
+        })
     }
 
-    fn write_items(&self, items: &[Item], contents: &mut Escaped, out: &mut impl Write) -> io::Result<()> {
+    fn write_items<W: Write>(&self, items: &[Item], contents: &mut Escaped, out: &mut W) -> io::Result<()> {
         out.write_all(b"[")?;
         for (index, item) in items.iter().enumerate() {
             if index > 0 {
@@ -86,39 +81,50 @@ impl Answer<'_> {
             }
             match item {
                 Item::Name(name) => serde_json::to_writer(&mut *out, name)?,
-                Item::Object(fields) => {
-                    out.write_all(b"{")?;
-                    for (index, (key, field)) in fields.iter().enumerate() {
-                        write_key(out, index, key)?;
-                        match field {
-                            ItemField::Raw(span) => out.write_all(self.input[span.clone()].as_bytes())?,
-                            ItemField::Chapter(chapter) => self.write_chapter(chapter, contents, out)?,
-                        }
-                    }
-                    out.write_all(b"}")?;
-                }
+                Item::Object(fields) => write_object(out, fields, |field, out| match field {
+                    ItemField::Raw(span) => self.write_raw(span, out),
+                    ItemField::Chapter(chapter) => self.write_chapter(chapter, contents, out),
+                })?,
             }
         }
         out.write_all(b"]")
     }
 
-    fn write_chapter(
+    fn write_chapter<W: Write>(
         &self,
         chapter: &Chapter,
         contents: &mut Escaped,
-        out: &mut impl Write,
+        out: &mut W,
     ) -> io::Result<()> {
-        out.write_all(b"{")?;
-        for (index, (key, field)) in chapter.fields.iter().enumerate() {
-            write_key(out, index, key)?;
-            match field {
-                ChapterField::Content => out.write_all(&contents.take(chapter.entry)?)?,
-                ChapterField::Raw(span) => out.write_all(self.input[span.clone()].as_bytes())?,
-                ChapterField::SubItems(items) => self.write_items(items, contents, out)?,
-            }
-        }
-        out.write_all(b"}")
+        write_object(out, &chapter.fields, |field, out| match field {
+            ChapterField::Content => out.write_all(&contents.take(chapter.entry)?),
+            ChapterField::Raw(span) => self.write_raw(span, out),
+            ChapterField::SubItems(items) => self.write_items(items, contents, out),
+        })
     }
+
+    /// Writes a value as it was sent: `span` of the request.
+    fn write_raw(&self, span: &Span, out: &mut impl Write) -> io::Result<()> {
+        out.write_all(self.input.get(span.clone()).unwrap_or_default().as_bytes())
+    }
+}
+
+/// Writes an object of `fields`, each key as JSON and its value by `write_value`.
+fn write_object<W: Write, F>(
+    out: &mut W,
+    fields: &[(String, F)],
+    mut write_value: impl FnMut(&F, &mut W) -> io::Result<()>,
+) -> io::Result<()> {
+    out.write_all(b"{")?;
+    for (index, (key, value)) in fields.iter().enumerate() {
+        if index > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, key)?;
+        out.write_all(b":")?;
+        write_value(value, out)?;
+    }
+    out.write_all(b"}")
 }
 
 /// Appends `text` to `json` escaped as the inside of a JSON string, exactly as serde_json
@@ -172,15 +178,6 @@ fn needing_escape(word: u64) -> u64 {
     let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS;
     let zero = |x: u64| below(x, 1);
     below(word, 0x20) | zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\')))
-}
-
-/// Writes `"key":`, after a comma unless it is the object's first (`index` 0).
-fn write_key(out: &mut impl Write, index: usize, key: &str) -> io::Result<()> {
-    if index > 0 {
-        out.write_all(b",")?;
-    }
-    serde_json::to_writer(&mut *out, key)?;
-    out.write_all(b":")
 }
 
 /// The escaped contents, as they come.
