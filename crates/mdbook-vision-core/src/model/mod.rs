@@ -26,6 +26,7 @@ pub use self::cast::{CastMention, Character};
 pub use self::kind::{GlobSet, Kind, Kinds, build_globs};
 pub use self::links::CharacterLink;
 
+use self::page::push_plain_relative_path;
 pub use self::page::{Page, is_relative_path, output_path, relative_path, resolve};
 pub use self::story::{Declaration, STORY_BLOCK, STORY_KEYS, Story, StoryMeta, section_of, slug};
 use crate::codes;
@@ -297,7 +298,16 @@ impl<'a> VisionBook<'a> {
 
     /// A link from page `from` to page `to` (and `anchor` in it), relative to `from`.
     pub fn link(&self, from: PageId, to: PageId, anchor: Option<&str>) -> String {
-        let mut target = relative_path(&self.page(from).output_path, &self.page(to).output_path);
+        let (from, to) = (self.page(from), self.page(to));
+        let mut target = match (from.output_depth, to.output_depth) {
+            (Some(depth), Some(_)) => {
+                let mut target = String::new();
+                let extra = anchor.map_or(0, |anchor| 1 + anchor.len());
+                push_plain_relative_path(&mut target, &from.output_path, depth, &to.output_path, extra);
+                target
+            }
+            _ => relative_path(&from.output_path, &to.output_path),
+        };
         if let Some(anchor) = anchor {
             target.push('#');
             target.push_str(anchor);

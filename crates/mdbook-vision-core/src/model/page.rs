@@ -22,6 +22,9 @@ pub struct Page<'a> {
     pub display_path: String,
     /// The path it is rendered from, relative to `src` (`README.md` becomes `index.md`).
     pub output_path: Cow<'a, str>,
+    /// How many folders deep `output_path` is, when it has no empty segment (as mdBook's
+    /// paths never have): links between pages are made from it.
+    pub(super) output_depth: Option<usize>,
     /// Its markdown, parsed once.
     pub doc: Document<'a>,
     /// Its kind, from its path.
@@ -54,10 +57,12 @@ impl<'a> Page<'a> {
         let listed_not_a_story = kinds.is_not_a_story(file);
         let holds_stories = kind.is_some_and(Kind::holds_stories) && !listed_not_a_story;
         let is_index = is_index_file(file) || (source.has_sub_items && !holds_stories);
+        let output_path = output_path(source.path.as_deref().unwrap_or(file));
         Page {
             source,
             display_path: join_path(src_dir, file),
-            output_path: output_path(source.path.as_deref().unwrap_or(file)),
+            output_depth: plain_depth(&output_path),
+            output_path,
             doc: Document::parse(source.content, flavor),
             kind,
             is_index,
@@ -135,41 +140,79 @@ pub fn is_relative_path(destination: &str) -> bool {
 
 /// The path of `to` relative to the folder of `from`; both relative to `src`.
 pub fn relative_path(from: &str, to: &str) -> String {
-    // Paths without empty segments (all of mdBook's) are compared in place.
-    let plain = |path: &str| {
-        !path.is_empty() && !path.starts_with('/') && !path.ends_with('/') && !path.contains("//")
-    };
-    if !(plain(from) && plain(to)) {
-        return relative_path_of_segments(from, to);
+    let mut relative = String::new();
+    match (plain_depth(from), plain_depth(to)) {
+        (Some(from_depth), Some(_)) => push_plain_relative_path(&mut relative, from, from_depth, to, 0),
+        _ => relative = relative_path_of_segments(from, to),
     }
-    let from_dirs = from.bytes().filter(|&b| b == b'/').count();
-    let (mut common, mut rest) = (0, to);
-    for dir in from.split('/').take(from_dirs) {
-        match rest.strip_prefix(dir) {
-            Some("") => {
+    relative
+}
+
+/// Appends [`relative_path`] of `from` and `to`, two paths without empty segments, `from`
+/// being `from_depth` folders deep, to `out`, with room for `extra` bytes more.
+pub(super) fn push_plain_relative_path(
+    out: &mut String,
+    from: &str,
+    from_depth: usize,
+    to: &str,
+    extra: usize,
+) {
+    // The folders `to` shares with `from`, from the top. Byte by byte: the paths are short,
+    // and searching them for `/` costs more than reading them.
+    let (from_bytes, to_bytes) = (from.as_bytes(), to.as_bytes());
+    let (mut common, mut dir_start, mut rest_start) = (0, 0, 0);
+    while let Some(len) = from_bytes[dir_start..].iter().position(|&b| b == b'/') {
+        let dir = &from_bytes[dir_start..dir_start + len];
+        let rest = &to_bytes[rest_start..];
+        if !rest.starts_with(dir) {
+            break;
+        }
+        match rest.get(len) {
+            None => {
                 common += 1;
-                rest = "";
+                rest_start = to_bytes.len();
                 break;
             }
-            Some(after) if after.starts_with('/') => {
+            Some(b'/') => {
                 common += 1;
-                rest = &after[1..];
+                rest_start += len + 1;
+                dir_start += len + 1;
             }
-            _ => break,
+            Some(_) => break,
         }
     }
-    let ups = from_dirs - common;
-    let mut relative = String::with_capacity(3 * ups + rest.len());
+    let rest = &to[rest_start..];
+    let ups = from_depth - common;
+    out.reserve(3 * ups + rest.len() + extra);
     for up in 0..ups {
-        relative.push_str(if up == 0 { ".." } else { "/.." });
+        out.push_str(if up == 0 { ".." } else { "/.." });
     }
     if !rest.is_empty() {
         if ups > 0 {
-            relative.push('/');
+            out.push('/');
         }
-        relative.push_str(rest);
+        out.push_str(rest);
     }
-    relative
+}
+
+/// How many folders deep a path is (its number of `/`), if it has no empty segment: `None`
+/// for an empty path, or one with a `/` first, last or doubled.
+pub(super) fn plain_depth(path: &str) -> Option<usize> {
+    let bytes = path.as_bytes();
+    if bytes.first().is_none_or(|&b| b == b'/') || bytes.last() == Some(&b'/') {
+        return None;
+    }
+    let (mut depth, mut previous) = (0, 0);
+    for &byte in bytes {
+        if byte == b'/' {
+            if previous == b'/' {
+                return None;
+            }
+            depth += 1;
+        }
+        previous = byte;
+    }
+    Some(depth)
 }
 
 /// [`relative_path`] of any two paths, their empty segments left out.
