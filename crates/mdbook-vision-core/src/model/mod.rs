@@ -451,10 +451,18 @@ impl<'a> VisionBook<'a> {
             self.stories_by_page.push(start..self.stories.len());
             diagnostics.extend(findings);
         }
-        let mut by_id: Vec<StoryId> = (0..self.stories.len()).map(StoryId::at).collect();
-        // Stable: stories with one id stay in book order.
-        by_id.par_sort_by(|&a, &b| self.story_at(a).id.cmp(&self.story_at(b).id));
-        self.stories_by_id = by_id;
+        // Ids side by side with their stories, so that sorting reads no story; stories with
+        // one id stay in book order.
+        let mut by_id: Vec<(&str, StoryId)> = self
+            .stories
+            .iter()
+            .enumerate()
+            .map(|(index, story)| (story.id.as_str(), StoryId::at(index)))
+            .collect();
+        by_id.sort_unstable();
+        let partners = partners_of(&self.stories, &by_id);
+        self.stories_by_id = by_id.into_iter().map(|(_, story)| story).collect();
+        self.partners = partners;
         let mut parts: HashMap<PageId, Vec<PageId>> = HashMap::new();
         for (index, page) in self.pages.iter().enumerate() {
             if let Some(whole) = page.part_of {
@@ -464,25 +472,7 @@ impl<'a> VisionBook<'a> {
         for story in self.stories.iter_mut().filter(|s| s.anchor.is_none()) {
             story.parts = parts.get(&story.page).cloned().unwrap_or_default();
         }
-        self.partners = self.find_partners();
         self.story_characters = self.stories.iter().map(|_| OnceLock::new()).collect();
-    }
-
-    fn find_partners(&self) -> Vec<Vec<StoryId>> {
-        let mut partners = vec![Vec::new(); self.stories.len()];
-        for (index, story) in self.stories.iter().enumerate() {
-            for declared in story.meta.declared_pairs(story.kind) {
-                for &other in self.stories_with_id(declared) {
-                    partners[index].push(other);
-                    partners[other.index()].push(StoryId::at(index));
-                }
-            }
-        }
-        for list in &mut partners {
-            list.sort_unstable();
-            list.dedup();
-        }
-        partners
     }
 
     fn find_characters_of(&self, story: &Story) -> Vec<String> {
@@ -524,6 +514,26 @@ impl Needs {
     pub fn and(self, other: Needs) -> Needs {
         Needs { stories: self.stories || other.stories }
     }
+}
+
+/// Each story's partners, in book order: the stories its block pairs it with, and those whose
+/// blocks pair them with it. `by_id` is each story's id, sorted.
+fn partners_of(stories: &[Story], by_id: &[(&str, StoryId)]) -> Vec<Vec<StoryId>> {
+    let mut partners = vec![Vec::new(); stories.len()];
+    for (index, story) in stories.iter().enumerate() {
+        for declared in story.meta.declared_pairs(story.kind) {
+            let start = by_id.partition_point(|&(id, _)| id < declared.as_str());
+            for &(_, other) in by_id[start..].iter().take_while(|&&(id, _)| id == declared) {
+                partners[index].push(other);
+                partners[other.index()].push(StoryId::at(index));
+            }
+        }
+    }
+    for list in &mut partners {
+        list.sort_unstable();
+        list.dedup();
+    }
+    partners
 }
 
 /// The story each page is a part of, for stories split over several pages: the pages
