@@ -11,7 +11,10 @@
 //!
 //! Each run is timed and its peak resident memory read by a measuring process (this same
 //! executable, re-run with [`MEASURE`]), which spawns the binary, waits for it, and reads
-//! `getrusage(RUSAGE_CHILDREN)`: having no other child, what it reads is that run's peak.
+//! `getrusage(RUSAGE_CHILDREN)`: having no other child, what it reads is that run's peak, and
+//! the CPU time (user and system) of all its threads. Wall time is what a build waits for; CPU
+//! time is the work done, which the suite's binaries share out over the cores while the floor
+//! runs on one, and which moves less than wall time on a machine shared with others.
 //!
 //! Settings, from the environment:
 //! - `VISION_BIN_DIR`: where the binaries are (default `$CARGO_TARGET_DIR/release`, else
@@ -81,6 +84,7 @@ fn main() -> ExitCode {
 #[derive(Debug, Clone, Copy)]
 struct Sample {
     millis: f64,
+    cpu_millis: f64,
     peak_mib: f64,
 }
 
@@ -224,11 +228,11 @@ fn measure(program: &Path, input: &Path) -> Result<Sample> {
     ensure!(output.status.success(), "measuring {} failed ({})", file_name(program), output.status);
     let sample: Value = serde_json::from_slice(&output.stdout).context("the measuring process's answer")?;
     let field = |key: &str| sample.get(key).and_then(Value::as_f64).context("a field of the measurement");
-    Ok(Sample { millis: field("millis")?, peak_mib: field("peak_mib")? })
+    Ok(Sample { millis: field("millis")?, cpu_millis: field("cpu_millis")?, peak_mib: field("peak_mib")? })
 }
 
 /// The measuring process: runs `program` once with `input` on stdin and its stdout in a sink,
-/// and prints its wall time and peak resident memory as JSON.
+/// and prints its wall time, CPU time and peak resident memory as JSON.
 fn measure_and_print(program: &Path, input: &Path) -> Result<()> {
     let stdin = File::open(input).with_context(|| format!("opening {}", input.display()))?;
     let start = Instant::now();
@@ -242,9 +246,12 @@ fn measure_and_print(program: &Path, input: &Path) -> Result<()> {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).context("getrusage")?;
+    let cpu = usage.user_time() + usage.system_time();
+    let cpu_millis = cpu.tv_sec() as f64 * 1e3 + cpu.tv_usec() as f64 / 1e3;
     // On Linux, `ru_maxrss` is in KiB.
-    let peak_kib = getrusage(UsageWho::RUSAGE_CHILDREN).context("getrusage")?.max_rss();
-    println!("{}", json!({ "millis": millis, "peak_mib": peak_kib as f64 / 1024.0 }));
+    let peak_mib = usage.max_rss() as f64 / 1024.0;
+    println!("{}", json!({ "millis": millis, "cpu_millis": cpu_millis, "peak_mib": peak_mib }));
     Ok(())
 }
 
@@ -257,22 +264,26 @@ fn median(samples: &[Sample]) -> Sample {
     };
     Sample {
         millis: middle(samples.iter().map(|s| s.millis).collect()),
+        cpu_millis: middle(samples.iter().map(|s| s.cpu_millis).collect()),
         peak_mib: middle(samples.iter().map(|s| s.peak_mib).collect()),
     }
 }
 
-/// binary | median ms | time vs floor | peak MiB | memory vs floor
+/// binary | median ms | time vs floor | CPU ms | CPU vs floor | peak MiB | memory vs floor
 fn size_table(medians: &[Sample]) -> String {
     let floor = medians[0];
     let mut table = String::from(
-        "| binary | median ms | time vs floor | peak MiB | memory vs floor |\n| --- | ---: | ---: | ---: | ---: |\n",
+        "| binary | median ms | time vs floor | CPU ms | CPU vs floor | peak MiB | memory vs floor |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
     );
     for (name, sample) in PROGRAMS.iter().zip(medians) {
         let _ = writeln!(
             table,
-            "| {name} | {:.1} | {:.2}x | {:.1} | {:.2}x |",
+            "| {name} | {:.1} | {:.2}x | {:.1} | {:.2}x | {:.1} | {:.2}x |",
             sample.millis,
             sample.millis / floor.millis,
+            sample.cpu_millis,
+            sample.cpu_millis / floor.cpu_millis,
             sample.peak_mib,
             sample.peak_mib / floor.peak_mib
         );
