@@ -29,6 +29,7 @@ pub use self::links::CharacterLink;
 use self::page::push_plain_relative_path;
 pub use self::page::{Page, is_relative_path, output_path, relative_path, resolve};
 pub use self::story::{Declaration, STORY_BLOCK, STORY_KEYS, Story, StoryMeta, section_of, slug};
+use self::story::{PageStories, partners_of};
 use crate::codes;
 use crate::config::{DEFAULT_HOW_TO_FILE, Settings, TEMPLATE_STEM};
 use crate::diagnostics::{Diagnostic, Location};
@@ -125,11 +126,28 @@ impl<'a> VisionBook<'a> {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Self {
         let kinds = Kinds::new(&settings, diagnostics);
-        let mut pages: Vec<Page<'a>> =
-            chapters.par_iter().map(|source| Page::new(source, flavor, src_dir, &kinds)).collect();
+        // A page's stories are read while its parse is fresh; those of a part of a split
+        // story are dropped below, once parts are known.
+        let (mut pages, mut found): (Vec<Page<'a>>, Vec<PageStories>) = chapters
+            .par_iter()
+            .enumerate()
+            .map(|(index, source)| {
+                let page = Page::new(source, flavor, src_dir, &kinds);
+                let mut findings = Vec::new();
+                let stories = if needs.stories {
+                    story::stories_of(PageId::at(index), &page, &kinds, &mut findings)
+                } else {
+                    Vec::new()
+                };
+                (page, (stories, findings))
+            })
+            .unzip();
         let (parts, pages_by_path) = rayon::join(|| parts_of(&pages), || index_paths(&pages));
-        for (page, part_of) in pages.iter_mut().zip(parts) {
+        for ((page, part_of), (stories, _)) in pages.iter_mut().zip(parts).zip(&mut found) {
             page.part_of = part_of;
+            if part_of.is_some() {
+                stories.retain(|story| story.declaration.is_some());
+            }
         }
         let mut book = VisionBook {
             flavor,
@@ -157,7 +175,7 @@ impl<'a> VisionBook<'a> {
         book.templates = book.find_templates(diagnostics);
         book.set_cast(diagnostics);
         if needs.stories {
-            book.set_stories(diagnostics);
+            book.set_stories(found, diagnostics);
             book.faulty = book.check_stories(diagnostics);
         }
         book
@@ -433,16 +451,8 @@ impl<'a> VisionBook<'a> {
     }
 
     /// Finds every page's stories, indexes them, and settles their partners and characters.
-    fn set_stories(&mut self, diagnostics: &mut Vec<Diagnostic>) {
-        let found: Vec<(Vec<Story>, Vec<Diagnostic>)> = self
-            .page_ids()
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|id| {
-                let mut findings = Vec::new();
-                (story::stories_of(id, self.page(id), &self.kinds, &mut findings), findings)
-            })
-            .collect();
+    /// Sets the stories `found` on each page, and their indexes.
+    fn set_stories(&mut self, found: Vec<PageStories>, diagnostics: &mut Vec<Diagnostic>) {
         self.stories.reserve(found.iter().map(|(stories, _)| stories.len()).sum());
         self.stories_by_page.reserve(found.len());
         for (stories, findings) in found {
@@ -514,26 +524,6 @@ impl Needs {
     pub fn and(self, other: Needs) -> Needs {
         Needs { stories: self.stories || other.stories }
     }
-}
-
-/// Each story's partners, in book order: the stories its block pairs it with, and those whose
-/// blocks pair them with it. `by_id` is each story's id, sorted.
-fn partners_of(stories: &[Story], by_id: &[(&str, StoryId)]) -> Vec<Vec<StoryId>> {
-    let mut partners = vec![Vec::new(); stories.len()];
-    for (index, story) in stories.iter().enumerate() {
-        for declared in story.meta.declared_pairs(story.kind) {
-            let start = by_id.partition_point(|&(id, _)| id < declared.as_str());
-            for &(_, other) in by_id[start..].iter().take_while(|&&(id, _)| id == declared) {
-                partners[index].push(other);
-                partners[other.index()].push(StoryId::at(index));
-            }
-        }
-    }
-    for list in &mut partners {
-        list.sort_unstable();
-        list.dedup();
-    }
-    partners
 }
 
 /// The story each page is a part of, for stories split over several pages: the pages

@@ -6,9 +6,9 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use super::PageId;
 use super::kind::{Kind, Kinds};
 use super::page::Page;
+use super::{PageId, StoryId};
 use crate::codes;
 use crate::diagnostics::{Diagnostic, suggestion};
 use crate::generated;
@@ -129,8 +129,32 @@ pub struct Story {
     pub parts: Vec<PageId>,
 }
 
+/// The stories read from a page, and the problems found reading them.
+pub(super) type PageStories = (Vec<Story>, Vec<Diagnostic>);
+
+/// Each story's partners, in book order: the stories its block pairs it with, and those whose
+/// blocks pair them with it. `by_id` is each story's id, sorted.
+pub(super) fn partners_of(stories: &[Story], by_id: &[(&str, StoryId)]) -> Vec<Vec<StoryId>> {
+    let mut partners = vec![Vec::new(); stories.len()];
+    for (index, story) in stories.iter().enumerate() {
+        for declared in story.meta.declared_pairs(story.kind) {
+            let start = by_id.partition_point(|&(id, _)| id < declared.as_str());
+            for &(_, other) in by_id[start..].iter().take_while(|&&(id, _)| id == declared) {
+                partners[index].push(other);
+                partners[other.index()].push(StoryId::at(index));
+            }
+        }
+    }
+    for list in &mut partners {
+        list.sort_unstable();
+        list.dedup();
+    }
+    partners
+}
+
 /// The stories of page `id`: one per declaration, or the page itself as a story without
-/// metadata when it has no block and its kind holds stories.
+/// metadata when it has no block and its kind holds stories. (A part of a split story is no
+/// story of its own: the model drops that one once it knows which pages are parts.)
 pub(super) fn stories_of(
     id: PageId,
     page: &Page<'_>,
@@ -209,7 +233,7 @@ fn declared_story(
 /// another story.
 fn implicit_story(id: PageId, page: &Page<'_>) -> Option<Story> {
     let kind = page.kind?;
-    if !page.holds_a_story() || page.part_of.is_some() {
+    if !page.holds_a_story() {
         return None;
     }
     Some(Story {
