@@ -140,11 +140,12 @@ pub fn is_relative_path(destination: &str) -> bool {
 
 /// The path of `to` relative to the folder of `from`; both relative to `src`.
 pub fn relative_path(from: &str, to: &str) -> String {
+    // Paths without empty segments (all of mdBook's) are compared in place.
+    let (Some(from_depth), Some(_)) = (plain_depth(from), plain_depth(to)) else {
+        return relative_path_of_segments(from, to);
+    };
     let mut relative = String::new();
-    match (plain_depth(from), plain_depth(to)) {
-        (Some(from_depth), Some(_)) => push_plain_relative_path(&mut relative, from, from_depth, to, 0),
-        _ => relative = relative_path_of_segments(from, to),
-    }
+    push_plain_relative_path(&mut relative, from, from_depth, to, 0);
     relative
 }
 
