@@ -15,7 +15,7 @@ use mdbook_vision_core::codes;
 use mdbook_vision_core::config::LinkMentions;
 use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
-use mdbook_vision_core::generate::{link, link_destination};
+use mdbook_vision_core::generate::link_destination;
 use mdbook_vision_core::markdown::normalize_label;
 use mdbook_vision_core::model::{
     CastMention, Character, CharacterId, CharacterLink, PageId, VisionBook, section_of,
@@ -126,10 +126,7 @@ impl CharacterLinks<'_> {
                     }
                     to_clear.push(scope);
                 }
-                edits.replace(
-                    mention.clone(),
-                    link(&character.name, &book.link_to_character(page, character)),
-                );
+                edits.replace(mention.clone(), book.mention_link(page, id));
                 linked.insert(mention.start, mention.end);
             }
         }

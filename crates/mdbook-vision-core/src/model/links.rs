@@ -5,7 +5,8 @@ use std::ops::Range;
 use pulldown_cmark::LinkType;
 
 use super::page::{is_relative_path, resolve};
-use super::{CharacterId, PageId, VisionBook};
+use super::{Character, CharacterId, PageId, VisionBook};
+use crate::generate::link;
 use crate::markdown::{Element, LinkInfo, Node, end_of};
 
 /// A link on a page that leads to a cast member.
@@ -49,6 +50,18 @@ impl VisionBook<'_> {
     pub fn page_at(&self, from: PageId, destination: &str) -> Option<PageId> {
         let path = resolve(&self.page(from).output_path, destination)?;
         self.pages_by_path.get(path.as_str()).copied()
+    }
+
+    /// The link a mention of cast member `id` on page `from` becomes: the character's name,
+    /// linked to their page. It is the same on every page of a folder, so it is made once
+    /// per folder.
+    pub fn mention_link(&self, from: PageId, id: CharacterId) -> String {
+        let links = self.mention_links[self.page_folders[from.index()]].get_or_init(|| {
+            let link_to =
+                |character: &Character| link(&character.name, &self.link_to_character(from, character));
+            self.cast.iter().map(link_to).collect()
+        });
+        links[id.index()].clone()
     }
 
     /// The links on `page` that lead to a character, outside blocks the suite generated: by

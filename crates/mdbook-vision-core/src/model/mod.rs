@@ -109,6 +109,10 @@ pub struct VisionBook<'a> {
     cast_finder: NameFinder,
     /// Each story's characters, once asked for.
     story_characters: Vec<OnceLock<Vec<String>>>,
+    /// Each page's folder (see [`page::folders_of`]); for each folder, the link a mention of
+    /// each cast member becomes on its pages, once asked for.
+    page_folders: Vec<usize>,
+    mention_links: Vec<OnceLock<Vec<String>>>,
     /// The stories the checks found problems with.
     faulty: HashSet<StoryId>,
 }
@@ -149,6 +153,7 @@ impl<'a> VisionBook<'a> {
                 stories.retain(|story| story.declaration.is_some());
             }
         }
+        let (page_folders, folders) = page::folders_of(&pages);
         let mut book = VisionBook {
             flavor,
             settings,
@@ -169,6 +174,8 @@ impl<'a> VisionBook<'a> {
             cast_by_page: HashMap::new(),
             cast_finder: NameFinder::new([]),
             story_characters: Vec::new(),
+            page_folders,
+            mention_links: (0..folders).map(|_| OnceLock::new()).collect(),
             faulty: HashSet::new(),
         };
         book.how_to = book.find_how_to(diagnostics);

@@ -2,6 +2,7 @@
 //! relative paths between them.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -136,6 +137,31 @@ fn path_of(destination: &str) -> &str {
 pub fn is_relative_path(destination: &str) -> bool {
     let path = path_of(destination);
     !(path.is_empty() || path.contains("://") || path.starts_with("mailto:"))
+}
+
+/// Each page's folder, as a number shared by the pages whose relative links are the same
+/// (those of one folder; a page whose path has empty segments has a number of its own), and
+/// how many numbers there are.
+pub(super) fn folders_of(pages: &[Page<'_>]) -> (Vec<usize>, usize) {
+    let mut numbers: HashMap<&str, usize> = HashMap::new();
+    let mut count = 0;
+    let folders = pages
+        .iter()
+        .map(|page| {
+            let mut next = || {
+                count += 1;
+                count - 1
+            };
+            match page.output_depth {
+                Some(_) => {
+                    let folder = page.output_path.rsplit_once('/').map_or("", |(folder, _)| folder);
+                    *numbers.entry(folder).or_insert_with(next)
+                }
+                None => next(),
+            }
+        })
+        .collect();
+    (folders, count)
 }
 
 /// The path of `to` relative to the folder of `from`; both relative to `src`.
