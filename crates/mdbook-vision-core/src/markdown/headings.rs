@@ -179,7 +179,7 @@ impl<'a> Headings<'a> {
             return;
         };
         let index = self.headings.len();
-        let explicit_id = explicit_id.map(|id| id.to_string());
+        let explicit_id = explicit_id.map(|id| String::from(&*id));
         match &mut self.ids_04 {
             Some((ids, heading_ids)) => {
                 heading_ids.push(explicit_id.unwrap_or_else(|| ids.allocate(&events, &text)));

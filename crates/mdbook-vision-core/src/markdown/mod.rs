@@ -142,7 +142,7 @@ impl<'a> Document<'a> {
     pub fn parse(text: &'a str, flavor: Flavor) -> Self {
         let mut broken_references = Vec::new();
         let record_broken = |link: BrokenLink<'a>| {
-            let label = link.reference.to_string();
+            let label = String::from(&*link.reference);
             // A collapsed reference (`[Alan][]`) is reported without its `[]`.
             let collapsed = text[link.span.end..].starts_with("[]");
             let range = link.span.start..link.span.end + if collapsed { 2 } else { 0 };
@@ -155,7 +155,7 @@ impl<'a> Document<'a> {
             .iter()
             .map(|(label, definition)| LinkDefinition {
                 label: label.to_owned(),
-                destination: definition.dest.to_string(),
+                destination: String::from(&*definition.dest),
                 range: definition.span.clone(),
             })
             .collect();

@@ -152,10 +152,11 @@ impl Nodes {
                 let element = element(tag);
                 let payload = match tag {
                     Tag::Link { link_type, dest_url, id, .. } => {
+                        // Copied as `str`s: `to_string` would format them through `Display`.
                         self.links.push(LinkInfo {
                             link_type: *link_type,
-                            destination: dest_url.to_string(),
-                            label: id.to_string(),
+                            destination: String::from(&**dest_url),
+                            label: String::from(&**id),
                         });
                         (offset(self.links.len() - 1), 0)
                     }
@@ -182,7 +183,7 @@ impl Nodes {
         if let Some(index) = SMART_PUNCTUATION.iter().position(|p| *p == text.as_ref()) {
             return (kind, (offset(index), 0), TextIn::SmartPunctuation);
         }
-        self.strings.push(text.to_string().into_boxed_str());
+        self.strings.push(Box::from(&**text));
         (kind, (offset(self.strings.len() - 1), 0), TextIn::Owned)
     }
 

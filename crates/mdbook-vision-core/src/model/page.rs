@@ -122,7 +122,14 @@ pub fn output_path(path: &str) -> Cow<'_, str> {
 
 fn join_path(dir: &str, file: &str) -> String {
     let dir = dir.trim_end_matches('/');
-    if dir.is_empty() || dir == "." { file.to_owned() } else { format!("{dir}/{file}") }
+    if dir.is_empty() || dir == "." {
+        return file.to_owned();
+    }
+    let mut path = String::with_capacity(dir.len() + 1 + file.len());
+    path.push_str(dir);
+    path.push('/');
+    path.push_str(file);
+    path
 }
 
 /// A link destination without its `#anchor` or `?query`.
