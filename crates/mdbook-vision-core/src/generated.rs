@@ -41,7 +41,10 @@ pub fn is_notice_marker(html: &str) -> bool {
 /// The marker of a story table whose metadata is `json` (a JSON object on one line).
 pub fn story_marker(json: &str) -> String {
     // `>` cannot appear in JSON outside strings; escaping it keeps `-->` out of the comment.
-    format!("{STORY_MARKER}{} -->", json.replace('>', "\\u003e"))
+    let mut marker = String::from(STORY_MARKER);
+    marker.push_str(&json.replace('>', "\\u003e"));
+    marker.push_str(" -->");
+    marker
 }
 
 /// The metadata JSON of a story table's marker, if `html` is one.

@@ -130,16 +130,19 @@ impl PageEditor for StoryTables<'_> {
             let prefix = doc.continuation_prefix(declaration.range.start);
             let Some((columns, headers)) = self.layouts.get(story.kind.index()) else { continue };
             let cells: Vec<String> = columns.iter().map(|c| cell(book, page, story, c)).collect();
-            let mut replacement = format!(
-                "{}{line_ending}{prefix}{}",
-                resolved_meta(book, story).marker(),
-                table(headers, &[cells], line_ending, &prefix)
-            );
+            let table = table(headers, &[cells], line_ending, &prefix);
+            let mut replacement = resolved_meta(book, story).marker();
+            replacement
+                .reserve(line_ending.len() + prefix.len() + table.len() + line_ending.len() + prefix.len());
+            replacement.push_str(line_ending);
+            replacement.push_str(&prefix);
+            replacement.push_str(&table);
             // A table goes on until a blank line or another block: keep a line of text that
             // followed the block out of it (a new list item ends it anyway, and a blank line
             // there would make a tight list loose).
             if next_line_joins_the_table(doc.text, declaration.range.end) {
-                replacement.push_str(&format!("{line_ending}{}", prefix.trim_end()));
+                replacement.push_str(line_ending);
+                replacement.push_str(prefix.trim_end());
             }
             edits.replace(declaration.range.clone(), replacement);
         }
