@@ -123,7 +123,12 @@ fn push_link_destination(out: &mut String, destination: &str) {
 /// A GFM table. `cells` are inline markdown (already escaped). Every line but the first starts
 /// with `prefix`, so a table spliced into a block quote or list item stays inside it.
 pub fn table(headers: &[String], rows: &[Vec<String>], line_ending: &str, prefix: &str) -> String {
-    let mut table = String::new();
+    // Room for every cell, the delimiter row and the pipes, so the table is written in place.
+    let cells: usize = headers.iter().chain(rows.iter().flatten()).map(String::len).sum();
+    let lines = rows.len() + 2;
+    let pipes = 3 * headers.len() + 1;
+    let mut table =
+        String::with_capacity(cells + 3 * headers.len() + lines * (line_ending.len() + prefix.len() + pipes));
     let mut row = |cells: &mut dyn Iterator<Item = &str>| {
         if !table.is_empty() {
             table.push_str(line_ending);

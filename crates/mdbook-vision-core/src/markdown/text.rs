@@ -42,7 +42,12 @@ impl Document<'_> {
     }
 
     fn collect_text(&self, nodes: &[Node], as_written: bool) -> String {
-        let mut text = String::new();
+        // The text is at most about as long as the source it comes from.
+        let source = match nodes {
+            [first, .., last] => last.range().end.saturating_sub(first.range().start),
+            _ => 0,
+        };
+        let mut text = String::with_capacity(source);
         let mut in_image = 0usize;
         for node in nodes {
             match node.kind {
