@@ -80,8 +80,9 @@ impl CharacterLinks<'_> {
         let sections: Vec<Range<usize>> = book.stories_on(page).iter().map(|s| s.section.clone()).collect();
         let scope_of =
             |at: usize| if sections.len() > 1 { sections.iter().position(|s| s.contains(&at)) } else { None };
-        let mentions: Vec<&CastMention> =
-            book.mentions(page).iter().filter(|m| book.settings.link_headings || !m.in_heading).collect();
+        let all = book.mentions(page);
+        let mut mentions: Vec<&CastMention> = Vec::with_capacity(all.len());
+        mentions.extend(all.iter().filter(|m| book.settings.link_headings || !m.in_heading));
         // What is linked already, start to end: links never overlap, so the one that starts
         // last before a mention's end is the only one it can overlap.
         let mut linked: BTreeMap<usize, usize> = links.iter().map(|l| (l.range.start, l.range.end)).collect();

@@ -41,7 +41,8 @@ pub fn is_notice_marker(html: &str) -> bool {
 /// The marker of a story table whose metadata is `json` (a JSON object on one line).
 pub fn story_marker(json: &str) -> String {
     // `>` cannot appear in JSON outside strings; escaping it keeps `-->` out of the comment.
-    let mut marker = String::from(STORY_MARKER);
+    let mut marker = String::with_capacity(STORY_MARKER.len() + json.len() + " -->".len());
+    marker.push_str(STORY_MARKER);
     marker.push_str(&json.replace('>', "\\u003e"));
     marker.push_str(" -->");
     marker
