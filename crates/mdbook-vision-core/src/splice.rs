@@ -92,6 +92,18 @@ pub struct Spliced<'e> {
 }
 
 impl<'e> Spliced<'e> {
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        let replaced: usize = self.splices.iter().map(|s| s.range.len()).sum();
+        let replacements: usize = self.splices.iter().map(|s| s.replacement.len()).sum();
+        self.original.len() - replaced + replacements
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The text, in pieces: untouched stretches of the original and replacements, in order.
     pub fn pieces(&self) -> impl Iterator<Item = &'e str> + use<'e> {
         let (original, splices) = (self.original, self.splices);
@@ -168,6 +180,7 @@ mod tests {
         edits.insert(original.len(), "\u{1f}");
         let edits = edits.checked(original).unwrap().unwrap();
         let edited = edits.spliced(original).to_string();
+        assert_eq!(edits.spliced(original).len(), edited.len());
         assert_eq!(
             serde_json::to_string(&edits.spliced(original)).unwrap(),
             serde_json::to_string(&edited).unwrap()

@@ -56,10 +56,13 @@ impl Answer<'_> {
     fn escaped_content(&self, entry: usize) -> Vec<u8> {
         let span = self.contents.get(entry).cloned().unwrap_or_default();
         let content = self.input.get(span).unwrap_or_default();
-        let mut json = Vec::with_capacity(content.len() + content.len() / 16 + 2);
+        let spliced = self.edits.get(entry).copied().flatten().map(|edits| edits.spliced(content));
+        let len = spliced.map_or(content.len(), |spliced| spliced.len());
+        // Room for a few escapes.
+        let mut json = Vec::with_capacity(len + len / 16 + 2);
         json.push(b'"');
-        match self.edits.get(entry).copied().flatten() {
-            Some(edits) => edits.spliced(content).pieces().for_each(|piece| push_escaped(&mut json, piece)),
+        match spliced {
+            Some(spliced) => spliced.pieces().for_each(|piece| push_escaped(&mut json, piece)),
             None => push_escaped(&mut json, content),
         }
         json.push(b'"');
