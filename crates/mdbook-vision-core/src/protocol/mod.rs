@@ -343,14 +343,15 @@ mod tests {
     }
 
     /// A book with every kind of item, a draft with sub-chapters, fields in an unusual order
-    /// (the draft's content after its sub-chapters') and escapes of every kind.
+    /// (the draft's content after its sub-chapters'), escapes of every kind, and keys mdBook
+    /// does not write or writes without escapes.
     const BOOK: &str = r##"{"items":[
-        {"Chapter":{"sub_items":[],"name":"Intro","content":"# \u00c9t\u00e9 \ud83d\ude00\r\n\t\"q\" \\ \/ \u0000","path":"README.md","extra":[1.50,{"x":null}]}},
+        {"Chapter":{"sub_items":[],"name":"Intro","content":"# \u00c9t\u00e9 \ud83d\ude00\r\n\t\"q\" \\ \/ \u0000","path":"README.md","extra":[1.50,{"x":null}],"we\"ird \u00e9":true}},
         "Separator",
         {"PartTitle":"Part \"one\""},
         {"Chapter":{"name":"Draft","path":null,"sub_items":[
             {"Chapter":{"name":"Child","content":"child","path":"d\\child.md","source_path":"d\\child.md","sub_items":[
-                {"Chapter":{"name":"Grandchild","content":"g","path":"d/g.md","sub_items":[]}}]}}],"content":"draft"}}
+                {"Chapter":{"n\u0061me":"Grandchild","content":"g","path":"d/g.md","sub_items":[]}}]}}],"content":"draft"}}
     ],"__non_exhaustive":null}"##;
 
     fn request_of(book: &str) -> Request {

@@ -3,6 +3,7 @@
 //! them) stays the text it was sent as, noted by its place in the request. Contents are
 //! unescaped afterwards, chapter by chapter, in parallel.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
@@ -15,10 +16,14 @@ use super::Dialect;
 /// A range of the request's text.
 pub(super) type Span = Range<usize>;
 
+/// A key of an object of the book. The keys mdBook writes are borrowed, not copied, and need
+/// no escape; any other is owned.
+pub(super) type Key = Cow<'static, str>;
+
 /// The book as sent, in order: what is written back.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Book {
-    pub fields: Vec<(String, BookField)>,
+    pub fields: Vec<(Key, BookField)>,
 }
 
 /// A field of the book: its items, or a value kept as sent.
@@ -32,7 +37,7 @@ pub(super) enum BookField {
 /// (`"Separator"`).
 #[derive(Debug, Clone)]
 pub(super) enum Item {
-    Object(Vec<(String, ItemField)>),
+    Object(Vec<(Key, ItemField)>),
     Name(String),
 }
 
@@ -48,7 +53,7 @@ pub(super) enum ItemField {
 pub(super) struct Chapter {
     /// Its place among [`Parsed::entries`].
     pub entry: usize,
-    pub fields: Vec<(String, ChapterField)>,
+    pub fields: Vec<(Key, ChapterField)>,
 }
 
 /// A field of a chapter: its content, its sub-items, or a value kept as sent.
@@ -199,8 +204,8 @@ impl<'de> Visitor<'de> for BookSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            let dialect = match key.as_str() {
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let dialect = match &*key {
                 "items" => Some(Dialect::V05),
                 "sections" => Some(Dialect::V04),
                 _ => None,
@@ -288,7 +293,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut fields = Vec::new();
         let mut is_chapter = false;
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key_seed(KeySeed)? {
             if key.starts_with("$serde_json::private") {
                 // A number, which serde_json hands over as a map.
                 return Err(de::Error::invalid_type(de::Unexpected::Other("number"), &self));
@@ -303,6 +308,43 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
             fields.push((key, field));
         }
         Ok((Item::Object(fields), is_chapter))
+    }
+}
+
+/// Reads a key of an object of the book (see [`Key`]).
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        Ok(match key {
+            "Chapter" => Cow::Borrowed("Chapter"),
+            "PartTitle" => Cow::Borrowed("PartTitle"),
+            "name" => Cow::Borrowed("name"),
+            "content" => Cow::Borrowed("content"),
+            "number" => Cow::Borrowed("number"),
+            "sub_items" => Cow::Borrowed("sub_items"),
+            "path" => Cow::Borrowed("path"),
+            "source_path" => Cow::Borrowed("source_path"),
+            "parent_names" => Cow::Borrowed("parent_names"),
+            "items" => Cow::Borrowed("items"),
+            "sections" => Cow::Borrowed("sections"),
+            "__non_exhaustive" => Cow::Borrowed("__non_exhaustive"),
+            other => Cow::Owned(other.to_owned()),
+        })
     }
 }
 
@@ -332,7 +374,7 @@ impl<'de> Visitor<'de> for ChapterSeed<'_> {
         let entry = self.entries.len();
         self.entries.push(Entry { parent: self.parent, ..Entry::default() });
         let mut fields = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key_seed(KeySeed)? {
             let field = if key == "sub_items" {
                 let seed = ItemsSeed { base: self.base, entries: &mut *self.entries, parent: Some(entry) };
                 let (items, chapters) = map.next_value_seed(seed)?;
@@ -342,7 +384,7 @@ impl<'de> Visitor<'de> for ChapterSeed<'_> {
                 let raw = map.next_value::<&RawValue>()?;
                 let span = span_of(self.base, raw);
                 let read = &mut self.entries[entry];
-                match key.as_str() {
+                match &*key {
                     "content" if raw.get().starts_with('"') => {
                         read.content = Some(span);
                         ChapterField::Content

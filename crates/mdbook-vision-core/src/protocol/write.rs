@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use rayon::prelude::*;
 
-use super::read::{Book, BookField, Chapter, ChapterField, Item, ItemField, Span};
+use super::read::{Book, BookField, Chapter, ChapterField, Item, ItemField, Key, Span};
 use crate::splice::Edits;
 
 /// How many chapters' contents are escaped together.
@@ -115,7 +115,7 @@ impl Answer<'_> {
 /// Writes an object of `fields`, each key as JSON and its value by `write_value`.
 fn write_object<W: Write, F>(
     out: &mut W,
-    fields: &[(String, F)],
+    fields: &[(Key, F)],
     mut write_value: impl FnMut(&F, &mut W) -> io::Result<()>,
 ) -> io::Result<()> {
     out.write_all(b"{")?;
@@ -123,7 +123,15 @@ fn write_object<W: Write, F>(
         if index > 0 {
             out.write_all(b",")?;
         }
-        serde_json::to_writer(&mut *out, key)?;
+        match key {
+            // mdBook's keys need no escape.
+            Key::Borrowed(known) => {
+                out.write_all(b"\"")?;
+                out.write_all(known.as_bytes())?;
+                out.write_all(b"\"")?;
+            }
+            Key::Owned(other) => serde_json::to_writer(&mut *out, other)?,
+        }
         out.write_all(b":")?;
         write_value(value, out)?;
     }
