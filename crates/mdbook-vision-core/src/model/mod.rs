@@ -457,8 +457,8 @@ impl<'a> VisionBook<'a> {
         cast
     }
 
-    /// Finds every page's stories, indexes them, and settles their partners and characters.
-    /// Sets the stories `found` on each page, and their indexes.
+    /// Sets the stories `found` on each page, indexes them, and settles their partners and
+    /// parts.
     fn set_stories(&mut self, found: Vec<PageStories>, diagnostics: &mut Vec<Diagnostic>) {
         self.stories.reserve(found.iter().map(|(stories, _)| stories.len()).sum());
         self.stories_by_page.reserve(found.len());
