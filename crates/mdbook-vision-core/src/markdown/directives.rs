@@ -8,6 +8,9 @@ use super::nodes::{Element, Node, NodeKind};
 /// The directives of the suite.
 pub const SUITE_DIRECTIVES: &[&str] = &["story", "stories", "roadmap-legend"];
 
+/// The directives of the suite whose output is a block ([`Output::Block`]).
+const BLOCK_DIRECTIVES: &[&str] = &["roadmap-legend"];
+
 /// A `{{#name args}}` directive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive<'a> {
@@ -36,6 +39,9 @@ pub struct Place {
     pub alone: bool,
     /// Inside another directive (`{{#story {{#story x}}}}`).
     pub nested: bool,
+    /// Only directives that need a paragraph of their own stand before it in its paragraph: a
+    /// list starting here would leave them one, and the next run would expand them.
+    pub after_blocks: bool,
 }
 
 impl Place {
@@ -47,6 +53,9 @@ impl Place {
             Output::Link => None,
             _ if self.in_table_cell => Some("in a table cell"),
             _ if self.in_heading => Some("in a heading"),
+            Output::List if self.after_blocks => {
+                Some("right after a directive that needs a paragraph of its own")
+            }
             Output::List => None,
             Output::Block if !self.alone => Some("inside a paragraph (it needs a paragraph of its own)"),
             Output::Block => None,
@@ -60,6 +69,9 @@ impl Directive<'_> {
     pub fn misplaced(&self, output: Output) -> Option<crate::diagnostics::Diagnostic> {
         let why = self.place.refuses(output)?;
         let help = match output {
+            Output::List if self.place.after_blocks => {
+                "leave a blank line between it and the directive before it"
+            }
             Output::Block => "write it on a line of its own, with blank lines around it",
             Output::List => "write it on a line of its own, or after text in a list item",
             Output::Link => "take it out of the link, or out of the other directive",
@@ -155,7 +167,38 @@ pub(super) fn find_directives<'a>(text: &'a str, nodes: &[Node]) -> Vec<Directiv
         });
         from = end + 2;
     }
+    mark_after_blocks(text, &places.paragraphs, &mut found);
     found
+}
+
+/// Sets [`Place::after_blocks`] of each directive that only block directives precede in its
+/// paragraph.
+fn mark_after_blocks(text: &str, paragraphs: &[Range<usize>], found: &mut [Directive<'_>]) {
+    for index in 0..found.len() {
+        let start = found[index].range.start;
+        let before = paragraphs.partition_point(|p| p.start <= start);
+        let Some(paragraph) = before.checked_sub(1).map(|i| &paragraphs[i]).filter(|p| p.contains(&start))
+        else {
+            continue;
+        };
+        // Back to the start of the paragraph, over block directives and white space only.
+        let (mut at, mut blocks) = (start, 0);
+        let mut earlier = found[..index].iter().rev();
+        found[index].place.after_blocks = loop {
+            match earlier.next() {
+                Some(block)
+                    if block.range.start >= paragraph.start
+                        && !block.escaped
+                        && BLOCK_DIRECTIVES.contains(&block.name)
+                        && text[block.range.end..at].trim().is_empty() =>
+                {
+                    blocks += 1;
+                    at = block.range.start;
+                }
+                _ => break blocks > 0 && text[paragraph.start..at].trim().is_empty(),
+            }
+        };
+    }
 }
 
 /// The elements a directive may stand in, each list sorted and not overlapping.
@@ -192,6 +235,7 @@ impl Places {
                 .binary_search_by_key(&range.start, |p| p.start)
                 .is_ok_and(|i| self.paragraphs[i] == range),
             nested: false,
+            after_blocks: false,
         }
     }
 }
