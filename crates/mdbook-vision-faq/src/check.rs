@@ -37,13 +37,14 @@ pub(crate) fn check_subject(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Gaps {
     let rules = requirement.rules();
-    let expected: Vec<String> =
-        rules.iter().map(|r| wording_for(r.question(), subject.character.as_deref())).collect();
+    // Worded (NAME filled in) only for what a finding or notice names.
+    let wording = |rule: usize| wording_for(rules[rule].question(), subject.character.as_deref());
     let found = subject
         .places
         .iter()
         .find_map(|(page, section)| find_faq(&book.page(*page).doc, section.clone()).map(|faq| (*page, faq)));
     let Some((page, faq)) = found else {
+        let expected: Vec<String> = (0..rules.len()).map(wording).collect();
         if !requirement.is_suggestion() {
             report_missing_faq(book, subject, requirement, &expected, edits, diagnostics);
         }
@@ -52,19 +53,17 @@ pub(crate) fn check_subject(
     let page = book.page(page);
     let level = book.settings.faq_severity.level();
     let asked = Asked::new(patterns, subject, &faq);
+    let unasked: Vec<usize> = (0..rules.len()).filter(|&rule| !asked.any_asks(rule)).collect();
     let mut missing = Vec::new();
     let mut near_misses_used = vec![false; faq.questions.len()];
-    for (index, wording) in expected.iter().enumerate() {
-        if asked.any_asks(index) {
-            continue;
-        }
-        match asked.near_miss(index, &near_misses_used) {
+    for &rule in &unasked {
+        match asked.near_miss(rule, &near_misses_used) {
             Some((question, nearest)) if !requirement.is_suggestion() => {
                 near_misses_used[question] = true;
                 let nearest = wording_for(&nearest, subject.character.as_deref());
                 diagnostics.push(near_miss(page, &faq.questions[question], &nearest, level));
             }
-            _ => missing.push(wording.clone()),
+            _ => missing.push(wording(rule)),
         }
     }
     if requirement.is_suggestion() {
@@ -74,8 +73,7 @@ pub(crate) fn check_subject(
         diagnostics.push(missing_questions(page, &faq, &missing, requirement, level));
     }
     report_placeholders(page, &faq, level, diagnostics);
-    let all_missing: Vec<String> =
-        expected.iter().enumerate().filter(|(i, _)| !asked.any_asks(*i)).map(|(_, w)| w.clone()).collect();
+    let all_missing: Vec<String> = unasked.into_iter().map(wording).collect();
     let section = subject.places.iter().find(|(p, _)| book.page(*p).display_path == page.display_path);
     let notice_section = section.map_or(0..0, |(_, s)| s.clone());
     if book.settings.render_missing && !all_missing.is_empty() && !has_notice(&page.doc, notice_section) {
@@ -107,16 +105,16 @@ struct Asked<'r> {
     /// The names NAME stands for, normalized.
     names: Vec<String>,
     normalized: Vec<String>,
-    texts: Vec<String>,
+    texts: Vec<&'r str>,
 }
 
 impl<'r> Asked<'r> {
-    fn new(patterns: &'r RulePatterns, subject: &Subject, faq: &FaqSection) -> Self {
+    fn new(patterns: &'r RulePatterns, subject: &Subject, faq: &'r FaqSection) -> Self {
         Asked {
             patterns: &patterns.0,
             names: subject.characters.iter().map(|n| normalize(n)).collect(),
             normalized: faq.questions.iter().map(|q| normalize(&q.text)).collect(),
-            texts: faq.questions.iter().map(|q| q.text.clone()).collect(),
+            texts: faq.questions.iter().map(|q| q.text.as_str()).collect(),
         }
     }
 
@@ -136,7 +134,7 @@ impl<'r> Asked<'r> {
         (0..self.normalized.len())
             .filter(|&q| !used[q] && (0..self.patterns.len()).all(|r| !self.asks(q, r)))
             .flat_map(|q| {
-                self.patterns[rule].iter().map(move |(p, w)| (q, w, p.nearness(&self.texts[q], &self.names)))
+                self.patterns[rule].iter().map(move |(p, w)| (q, w, p.nearness(self.texts[q], &self.names)))
             })
             .filter(|(_, _, score)| *score >= NEAR)
             .max_by(|a, b| a.2.total_cmp(&b.2))

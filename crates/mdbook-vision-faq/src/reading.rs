@@ -61,7 +61,7 @@ pub fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection>
             NodeKind::Start(Element::Heading(level)) => {
                 let range = node.range();
                 let heading = doc.heading_at(range.start)?;
-                if !heading.title.to_lowercase().contains(FAQ_TITLE) {
+                if !names_faq(&heading.title) {
                     continue;
                 }
                 let body_start = end_of(nodes, index) + 1;
@@ -93,6 +93,18 @@ pub fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection>
         }
     }
     None
+}
+
+/// Whether `title` holds "Frequently Asked Questions", in any case.
+fn names_faq(title: &str) -> bool {
+    if title.is_ascii() {
+        // Most titles: compared byte by byte, without lowercasing a copy.
+        return title
+            .as_bytes()
+            .windows(FAQ_TITLE.len())
+            .any(|w| w.eq_ignore_ascii_case(FAQ_TITLE.as_bytes()));
+    }
+    title.to_lowercase().contains(FAQ_TITLE)
 }
 
 /// Whether `html` opens a `<summary>` that holds "Frequently Asked Questions", on its line or
@@ -195,4 +207,21 @@ fn leading_bold(doc: &Document<'_>, nodes: &[Node], must_ask: bool) -> Option<Qu
         .copied()
         .collect();
     Some(Question { text, range: nodes[start].range(), answer: doc.plain_text(&answer_nodes) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_faq;
+
+    #[test]
+    fn a_faq_title_is_found_in_any_case_with_or_without_other_characters() {
+        for title in
+            ["Frequently Asked Questions", "5. FREQUENTLY asked questions", "🤔 Frequently Asked Questions"]
+        {
+            assert!(names_faq(title), "{title}");
+        }
+        for title in ["Frequently asked", "Questions", "🤔 Frequently-asked questions", ""] {
+            assert!(!names_faq(title), "{title}");
+        }
+    }
 }
