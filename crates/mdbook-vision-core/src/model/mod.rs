@@ -476,7 +476,7 @@ impl<'a> VisionBook<'a> {
             .enumerate()
             .map(|(index, story)| (story.id.as_str(), StoryId::at(index)))
             .collect();
-        by_id.sort_unstable();
+        by_id.par_sort_unstable();
         let partners = partners_of(&self.stories, &by_id);
         self.stories_by_id = by_id.into_iter().map(|(_, story)| story).collect();
         self.partners = partners;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::kind::{Kind, Kinds};
@@ -135,21 +136,37 @@ pub(super) type PageStories = (Vec<Story>, Vec<Diagnostic>);
 /// Each story's partners, in book order: the stories its block pairs it with, and those whose
 /// blocks pair them with it. `by_id` is each story's id, sorted.
 pub(super) fn partners_of(stories: &[Story], by_id: &[(&str, StoryId)]) -> Vec<Vec<StoryId>> {
+    // The stories each one declares are looked up in parallel; each pair is then noted on both
+    // sides.
+    let declared: Vec<Vec<StoryId>> = stories
+        .par_iter()
+        .map(|story| {
+            story
+                .meta
+                .declared_pairs(story.kind)
+                .iter()
+                .flat_map(|declared| with_id(by_id, declared))
+                .collect()
+        })
+        .collect();
     let mut partners = vec![Vec::new(); stories.len()];
-    for (index, story) in stories.iter().enumerate() {
-        for declared in story.meta.declared_pairs(story.kind) {
-            let start = by_id.partition_point(|&(id, _)| id < declared.as_str());
-            for &(_, other) in by_id[start..].iter().take_while(|&&(id, _)| id == declared) {
-                partners[index].push(other);
-                partners[other.index()].push(StoryId::at(index));
-            }
+    for (index, others) in declared.into_iter().enumerate() {
+        for other in others {
+            partners[index].push(other);
+            partners[other.index()].push(StoryId::at(index));
         }
     }
-    for list in &mut partners {
+    partners.par_iter_mut().for_each(|list| {
         list.sort_unstable();
         list.dedup();
-    }
+    });
     partners
+}
+
+/// The stories of `by_id` (each story's id, sorted) whose id is `id`.
+fn with_id<'s>(by_id: &'s [(&str, StoryId)], id: &'s str) -> impl Iterator<Item = StoryId> + 's {
+    let start = by_id.partition_point(|&(other, _)| other < id);
+    by_id[start..].iter().take_while(move |&&(other, _)| other == id).map(|&(_, story)| story)
 }
 
 /// The stories of page `id`: one per declaration, or the page itself as a story without
