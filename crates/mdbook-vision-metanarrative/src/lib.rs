@@ -17,7 +17,7 @@ use mdbook_vision_core::codes;
 use mdbook_vision_core::diagnostics::{Diagnostic, suggestion};
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::{escape_text, link, markdown_link};
-use mdbook_vision_core::markdown::{Directive, Output};
+use mdbook_vision_core::markdown::Directive;
 use mdbook_vision_core::model::{Kind, Page, PageId, Story, VisionBook};
 use mdbook_vision_core::splice::Edits;
 
@@ -68,8 +68,7 @@ impl PageEditor for Expander<'_> {
         // by character) is linked once.
         let mut links = HashMap::new();
         for directive in the_page.doc.directives(&["story", "stories"]) {
-            let output = if directive.name == "story" { Output::Link } else { Output::List };
-            if let Some(misplaced) = directive.misplaced(output) {
+            if let Some(misplaced) = directive.misplaced() {
                 diagnostics.push(misplaced.at(the_page.location(directive.range.clone())));
                 continue;
             }

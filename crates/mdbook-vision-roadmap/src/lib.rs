@@ -24,7 +24,7 @@ use mdbook_vision_core::config::{LegendEntry, Settings};
 use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::{escape_attribute, escape_text};
-use mdbook_vision_core::markdown::{Document, Output};
+use mdbook_vision_core::markdown::Document;
 use mdbook_vision_core::model::{Kind, Needs, Page, PageId, VisionBook};
 use mdbook_vision_core::splice::Edits;
 
@@ -142,7 +142,7 @@ fn expand_legend_directives(
 ) {
     let doc = &page.doc;
     for directive in doc.directives(&[LEGEND_DIRECTIVE]) {
-        if let Some(misplaced) = directive.misplaced(Output::Block) {
+        if let Some(misplaced) = directive.misplaced() {
             diagnostics.push(misplaced.at(page.location(directive.range.clone())));
             continue;
         }

@@ -5,11 +5,16 @@ use std::ops::Range;
 use super::merge_ranges;
 use super::nodes::{Element, Node, NodeKind};
 
-/// The directives of the suite.
-pub const SUITE_DIRECTIVES: &[&str] = &["story", "stories", "roadmap-legend"];
+/// The directives of the suite, each with what it expands to. The core knows them all,
+/// whichever features run: each feature leaves the others' directives alone, and where a
+/// block directive stands decides whether a list after it may be expanded.
+pub const SUITE_DIRECTIVES: &[(&str, Output)] =
+    &[("story", Output::Link), ("stories", Output::List), ("roadmap-legend", Output::Block)];
 
-/// The directives of the suite whose output is a block ([`Output::Block`]).
-const BLOCK_DIRECTIVES: &[&str] = &["roadmap-legend"];
+/// What the suite's directive `name` expands to; `None` for a name the suite does not know.
+fn output_of(name: &str) -> Option<Output> {
+    SUITE_DIRECTIVES.iter().find(|(known, _)| *known == name).map(|&(_, output)| output)
+}
 
 /// A `{{#name args}}` directive.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +23,8 @@ pub struct Directive<'a> {
     pub name: &'a str,
     /// Everything after the name, trimmed: `alan`.
     pub args: &'a str,
+    /// What it expands to (see [`SUITE_DIRECTIVES`]).
+    pub output: Output,
     /// The whole directive in the source, with its backslash when escaped.
     pub range: Range<usize>,
     /// Written `\{{#...}}`: to be rendered literally, without the backslash.
@@ -64,9 +71,10 @@ impl Place {
 }
 
 impl Directive<'_> {
-    /// The finding that this directive, whose output is `output`, is left as written because
-    /// of where it stands; `None` when it can be expanded.
-    pub fn misplaced(&self, output: Output) -> Option<crate::diagnostics::Diagnostic> {
+    /// The finding that this directive is left as written because of where it stands; `None`
+    /// when it can be expanded.
+    pub fn misplaced(&self) -> Option<crate::diagnostics::Diagnostic> {
+        let output = self.output;
         let why = self.place.refuses(output)?;
         let help = match output {
             Output::List if self.place.after_blocks => {
@@ -150,10 +158,11 @@ pub(super) fn find_directives<'a>(text: &'a str, nodes: &[Node]) -> Vec<Directiv
         if in_excluded(at) || in_excluded(end) {
             continue;
         }
-        if !closed || !SUITE_DIRECTIVES.contains(&name) || spans_blocks {
+        let output = output_of(name).filter(|_| closed && !spans_blocks);
+        let Some(output) = output else {
             open_outer |= within(open.after(text, args_start)) && closed;
             continue;
-        }
+        };
         let escaped = text[..at].ends_with('\\');
         let start = if escaped { at - 1 } else { at };
         let mut place = places.of(start..end + 2);
@@ -161,6 +170,7 @@ pub(super) fn find_directives<'a>(text: &'a str, nodes: &[Node]) -> Vec<Directiv
         found.push(Directive {
             name,
             args: text[args_start..end].trim(),
+            output,
             range: start..end + 2,
             escaped,
             place,
@@ -189,7 +199,7 @@ fn mark_after_blocks(text: &str, paragraphs: &[Range<usize>], found: &mut [Direc
                 Some(block)
                     if block.range.start >= paragraph.start
                         && !block.escaped
-                        && BLOCK_DIRECTIVES.contains(&block.name)
+                        && block.output == Output::Block
                         && text[block.range.end..at].trim().is_empty() =>
                 {
                     blocks += 1;
