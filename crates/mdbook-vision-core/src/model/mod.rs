@@ -29,7 +29,7 @@ pub use self::links::CharacterLink;
 use self::page::push_plain_relative_path;
 pub use self::page::{Page, is_relative_path, output_path, relative_path, resolve};
 pub use self::story::{Declaration, STORY_BLOCK, STORY_KEYS, Story, StoryMeta, section_of, slug};
-use self::story::{PageStories, partners_of};
+use self::story::{PageStories, StoryIndex};
 use crate::codes;
 use crate::config::{DEFAULT_HOW_TO_FILE, Settings, TEMPLATE_STEM};
 use crate::diagnostics::{Diagnostic, Location};
@@ -180,9 +180,17 @@ impl<'a> VisionBook<'a> {
         };
         book.how_to = book.find_how_to(diagnostics);
         book.templates = book.find_templates(diagnostics);
-        book.set_cast(diagnostics);
-        if needs.stories {
-            book.set_stories(found, diagnostics);
+        // The cast and the stories are read side by side; their findings keep this order.
+        let (mut cast_findings, mut story_findings) = (Vec::new(), Vec::new());
+        let (cast, stories) = rayon::join(
+            || book.read_cast(&mut cast_findings),
+            || needs.stories.then(|| story::index_stories(&book.pages, found, &mut story_findings)),
+        );
+        diagnostics.append(&mut cast_findings);
+        book.set_cast(cast);
+        if let Some(stories) = stories {
+            diagnostics.append(&mut story_findings);
+            book.set_stories(stories);
             book.faulty = book.check_stories(diagnostics);
         }
         book
@@ -415,20 +423,27 @@ impl<'a> VisionBook<'a> {
         }
     }
 
-    /// Finds the cast, configured or declared by the cast pages, and indexes it.
-    fn set_cast(&mut self, diagnostics: &mut Vec<Diagnostic>) {
-        self.cast = if self.settings.cast.is_empty() {
+    /// The cast, configured or declared by the cast pages, and the finder of its names.
+    fn read_cast(&self, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Character>, NameFinder) {
+        let cast = if self.settings.cast.is_empty() {
             self.discovered_cast(diagnostics)
         } else {
             self.configured_cast(diagnostics)
         };
-        for (index, character) in self.cast.iter().enumerate() {
+        let finder = NameFinder::new(cast.iter().map(|c| c.name.as_str()));
+        (cast, finder)
+    }
+
+    /// Sets the cast [`VisionBook::read_cast`] read, and indexes it.
+    fn set_cast(&mut self, (cast, finder): (Vec<Character>, NameFinder)) {
+        for (index, character) in cast.iter().enumerate() {
             let id = CharacterId::at(index);
             self.cast_by_name.entry(character.name.clone()).or_insert(id);
             self.cast_by_label.entry(normalize_label(&character.name)).or_insert(id);
             self.cast_by_page.entry(character.page).or_default().push(id);
         }
-        self.cast_finder = NameFinder::new(self.cast.iter().map(|c| c.name.as_str()));
+        self.cast = cast;
+        self.cast_finder = finder;
     }
 
     fn discovered_cast(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Character> {
@@ -457,39 +472,13 @@ impl<'a> VisionBook<'a> {
         cast
     }
 
-    /// Sets the stories `found` on each page, indexes them, and settles their partners and
-    /// parts.
-    fn set_stories(&mut self, found: Vec<PageStories>, diagnostics: &mut Vec<Diagnostic>) {
-        self.stories.reserve(found.iter().map(|(stories, _)| stories.len()).sum());
-        self.stories_by_page.reserve(found.len());
-        for (stories, findings) in found {
-            let start = self.stories.len();
-            self.stories.extend(stories);
-            self.stories_by_page.push(start..self.stories.len());
-            diagnostics.extend(findings);
-        }
-        // Ids side by side with their stories, so that sorting reads no story; stories with
-        // one id stay in book order.
-        let mut by_id: Vec<(&str, StoryId)> = self
-            .stories
-            .iter()
-            .enumerate()
-            .map(|(index, story)| (story.id.as_str(), StoryId::at(index)))
-            .collect();
-        by_id.par_sort_unstable();
-        let partners = partners_of(&self.stories, &by_id);
-        self.stories_by_id = by_id.into_iter().map(|(_, story)| story).collect();
-        self.partners = partners;
-        let mut parts: HashMap<PageId, Vec<PageId>> = HashMap::new();
-        for (index, page) in self.pages.iter().enumerate() {
-            if let Some(whole) = page.part_of {
-                parts.entry(whole).or_default().push(PageId::at(index));
-            }
-        }
-        for story in self.stories.iter_mut().filter(|s| s.anchor.is_none()) {
-            story.parts = parts.get(&story.page).cloned().unwrap_or_default();
-        }
-        self.story_characters = self.stories.iter().map(|_| OnceLock::new()).collect();
+    /// Sets the stories [`story::index_stories`] indexed.
+    fn set_stories(&mut self, index: StoryIndex) {
+        self.story_characters = index.stories.iter().map(|_| OnceLock::new()).collect();
+        self.stories = index.stories;
+        self.stories_by_page = index.by_page;
+        self.stories_by_id = index.by_id;
+        self.partners = index.partners;
     }
 
     fn find_characters_of(&self, story: &Story) -> Vec<String> {

@@ -1,7 +1,7 @@
 //! Stories and their metadata: ```` ```story ```` blocks, the markers of the tables made from
 //! them, and the stories found on each page.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -133,9 +133,55 @@ pub struct Story {
 /// The stories read from a page, and the problems found reading them.
 pub(super) type PageStories = (Vec<Story>, Vec<Diagnostic>);
 
+/// The stories of a book, with their indexes: what the model keeps of them.
+pub(super) struct StoryIndex {
+    /// Every story, in book order.
+    pub stories: Vec<Story>,
+    /// Each page's stories, as a range of story ids.
+    pub by_page: Vec<Range<usize>>,
+    /// Every story, by id and then in book order.
+    pub by_id: Vec<StoryId>,
+    /// Each story's partners, in book order.
+    pub partners: Vec<Vec<StoryId>>,
+}
+
+/// The stories `found` on each of `pages`, indexed, with their partners and parts settled.
+/// The problems found reading them go to `diagnostics`, in page order.
+pub(super) fn index_stories(
+    pages: &[Page<'_>],
+    found: Vec<PageStories>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> StoryIndex {
+    let mut stories = Vec::with_capacity(found.iter().map(|(stories, _)| stories.len()).sum());
+    let mut by_page = Vec::with_capacity(found.len());
+    for (on_page, findings) in found {
+        let start = stories.len();
+        stories.extend(on_page);
+        by_page.push(start..stories.len());
+        diagnostics.extend(findings);
+    }
+    // Ids side by side with their stories, so that sorting reads no story; stories with one
+    // id stay in book order.
+    let mut by_id: Vec<(&str, StoryId)> =
+        stories.iter().enumerate().map(|(index, story)| (story.id.as_str(), StoryId::at(index))).collect();
+    by_id.par_sort_unstable();
+    let partners = partners_of(&stories, &by_id);
+    let by_id = by_id.into_iter().map(|(_, story)| story).collect();
+    let mut parts: HashMap<PageId, Vec<PageId>> = HashMap::new();
+    for (index, page) in pages.iter().enumerate() {
+        if let Some(whole) = page.part_of {
+            parts.entry(whole).or_default().push(PageId::at(index));
+        }
+    }
+    for story in stories.iter_mut().filter(|s| s.anchor.is_none()) {
+        story.parts = parts.get(&story.page).cloned().unwrap_or_default();
+    }
+    StoryIndex { stories, by_page, by_id, partners }
+}
+
 /// Each story's partners, in book order: the stories its block pairs it with, and those whose
 /// blocks pair them with it. `by_id` is each story's id, sorted.
-pub(super) fn partners_of(stories: &[Story], by_id: &[(&str, StoryId)]) -> Vec<Vec<StoryId>> {
+fn partners_of(stories: &[Story], by_id: &[(&str, StoryId)]) -> Vec<Vec<StoryId>> {
     // The stories each one declares are looked up in parallel; each pair is then noted on both
     // sides.
     let declared: Vec<Vec<StoryId>> = stories
