@@ -1,9 +1,9 @@
 //! Running features over a book: the single pass every preprocessor of the suite makes.
 //!
-//! The request is read, the version checked, the settings read, every chapter parsed once and
-//! the [`VisionBook`] built; then each [`Feature`], prepared once for the book, records its
-//! edits of each page against the same parse, the edits are spliced in, and the book goes
-//! back in the dialect it came in. Findings go to stderr; on an error nothing is written to
+//! The request is read (and meanwhile the settings, from its context), the version checked,
+//! every chapter parsed once and the [`VisionBook`] built; then each [`Feature`], prepared
+//! once for the book, records its edits of each page against the same parse, the edits are
+//! spliced in, and the book goes back in the dialect it came in. Findings go to stderr; on an error nothing is written to
 //! stdout and the exit code is 1.
 
 use std::backtrace::{Backtrace, BacktraceStatus};
@@ -13,10 +13,10 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::codes;
-use crate::config::{self, OnError};
+use crate::config::{self, OnError, Settings};
 use crate::diagnostics::{Diagnostic, Diagnostics, Level, Severity, annotation_prefix};
 use crate::feature::{Feature, PageEditor};
-use crate::model::{Needs, VisionBook};
+use crate::model::{Kinds, Needs, VisionBook};
 use crate::protocol::Request;
 use crate::splice::Edits;
 
@@ -190,10 +190,45 @@ fn analyze_at(
     root: &str,
 ) -> (Option<Request>, Diagnostics) {
     let mut findings = Vec::new();
-    let result = Request::parse(input, &mut findings)
-        .map_err(Failure::BadInput)
-        .and_then(|request| process(preprocessor, request, env, &mut findings));
+    let context = Request::context_of(input);
+    let result = parse_configured(input.to_vec(), context.as_ref(), &mut findings)
+        .and_then(|(request, configured)| process(preprocessor, request, configured, env, &mut findings));
     conclude(result, findings, root)
+}
+
+/// The settings and the kinds' compiled globs, read from a request's config, with the
+/// findings of each, which are reported in their turn.
+struct Configured {
+    settings: Settings,
+    settings_findings: Vec<Diagnostic>,
+    kinds: Kinds,
+    kinds_findings: Vec<Diagnostic>,
+}
+
+impl Configured {
+    fn read(config: &serde_json::Value) -> Self {
+        let (mut settings_findings, mut kinds_findings) = (Vec::new(), Vec::new());
+        let settings = config::read(config, &mut settings_findings);
+        let kinds = Kinds::new(&settings, &mut kinds_findings);
+        Configured { settings, settings_findings, kinds, kinds_findings }
+    }
+}
+
+/// Parses the request in `input` and, on another thread, reads the settings of its
+/// `context`, read ahead: the config comes first in a request, and compiling the globs of
+/// the kinds takes about as long as parsing a small book.
+fn parse_configured(
+    input: Vec<u8>,
+    context: Option<&serde_json::Map<String, serde_json::Value>>,
+    findings: &mut Vec<Diagnostic>,
+) -> Result<(Request, Configured), Failure> {
+    let (request, configured) = rayon::join(
+        || Request::parse_owned(input, findings),
+        || context.map(|context| Configured::read(Request::config_in(context))),
+    );
+    let request = request.map_err(Failure::BadInput)?;
+    let configured = configured.unwrap_or_else(|| Configured::read(request.config()));
+    Ok((request, configured))
 }
 
 /// The request to answer with, if the run succeeded, and the findings in order, those about
@@ -224,15 +259,18 @@ fn internal_error(error: &anyhow::Error) -> Diagnostic {
     Diagnostic::new(codes::BAD_INPUT, format!("{error:#}"))
 }
 
-/// Runs the features of `preprocessor` over `request`: the request, its chapters edited.
+/// Runs the features of `preprocessor` over `request`, `configured` by its config: the
+/// request, its chapters edited.
 fn process(
     preprocessor: &Preprocessor<'_>,
     mut request: Request,
+    configured: Configured,
     env: &Environment,
     findings: &mut Vec<Diagnostic>,
 ) -> Result<Request, Failure> {
     findings.extend(env.epoch_warning());
-    let settings = config::read(request.config(), findings);
+    let Configured { settings, mut settings_findings, kinds, mut kinds_findings } = configured;
+    findings.append(&mut settings_findings);
     let on_error = settings.on_error;
     settle(findings, on_error);
     let features: Vec<&dyn Feature> = preprocessor
@@ -250,7 +288,9 @@ fn process(
     let needs = features.iter().fold(Needs::default(), |needs, f| needs.and(f.needs()));
     let chapters = request.chapters();
     let edits = {
-        let mut book = VisionBook::from_request(&request, &chapters, settings, needs, findings);
+        findings.append(&mut kinds_findings);
+        let mut book =
+            VisionBook::from_request_with_kinds(&request, &chapters, (settings, kinds), needs, findings);
         book.now = env.now;
         let edits = edit_pages(&book, &features, findings)?;
         if env.exits_after {
@@ -391,9 +431,10 @@ fn run_binary(preprocessor: &Preprocessor<'_>, args: &[String]) -> i32 {
         return 1;
     }
     let mut findings = Vec::new();
-    let root = Request::root_of(&input);
-    let request = Request::parse_owned(input, &mut findings).map_err(Failure::BadInput);
-    let result = request.and_then(|request| process(preprocessor, request, &env, &mut findings));
+    let context = Request::context_of(&input);
+    let root = Request::root_in(context.as_ref());
+    let result = parse_configured(input, context.as_ref(), &mut findings)
+        .and_then(|(request, configured)| process(preprocessor, request, configured, &env, &mut findings));
     let (request, diagnostics) = conclude(result, findings, &root);
     let annotations = env.annotations(&root);
     let _ =

@@ -121,15 +121,14 @@ impl<'a> VisionBook<'a> {
     /// Builds the model of `chapters`, with what `needs` asks for; `src_dir` is the book's
     /// source folder (`book.src`). Problems in the book (bad blocks, unknown ids or characters,
     /// ...) are reported.
-    pub fn build(
+    fn build(
         chapters: &'a [ChapterSource<'a>],
-        settings: Settings,
+        (settings, kinds): (Settings, Kinds),
         flavor: Flavor,
         src_dir: &str,
         needs: Needs,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Self {
-        let kinds = Kinds::new(&settings, diagnostics);
         // A page's stories are read while its parse is fresh; those of a part of a split
         // story are dropped below, once parts are known.
         let (mut pages, mut found): (Vec<Page<'a>>, Vec<PageStories>) = chapters
@@ -205,8 +204,22 @@ impl<'a> VisionBook<'a> {
         needs: Needs,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Self {
+        let kinds = Kinds::new(&settings, diagnostics);
+        VisionBook::from_request_with_kinds(request, chapters, (settings, kinds), needs, diagnostics)
+    }
+
+    /// [`VisionBook::from_request`] with the kinds already compiled from the settings (and
+    /// their problems already reported).
+    pub fn from_request_with_kinds(
+        request: &Request,
+        chapters: &'a [ChapterSource<'a>],
+        settings_and_kinds: (Settings, Kinds),
+        needs: Needs,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Self {
         let flavor = Flavor::new(request.mdbook_version(), request.config());
-        let mut book = VisionBook::build(chapters, settings, flavor, request.src_dir(), needs, diagnostics);
+        let mut book =
+            VisionBook::build(chapters, settings_and_kinds, flavor, request.src_dir(), needs, diagnostics);
         book.renderer = request.renderer().to_owned();
         book
     }

@@ -120,8 +120,22 @@ impl Request {
     /// The book's root folder, as mdBook gives it in the context of `input` (a request), even
     /// when the rest of the request is bad; empty when it has none.
     pub fn root_of(input: &[u8]) -> String {
-        let context = read::context_of(input);
-        context.as_ref().and_then(|c| c.get("root")).and_then(Value::as_str).unwrap_or_default().to_owned()
+        Request::root_in(Request::context_of(input).as_ref())
+    }
+
+    /// The context of `input` (a request), read without its book, even when the book is bad.
+    pub fn context_of(input: &[u8]) -> Option<Map<String, Value>> {
+        read::context_of(input)
+    }
+
+    /// The book's root folder in `context`; empty when it has none.
+    pub fn root_in(context: Option<&Map<String, Value>>) -> String {
+        context.and_then(|c| c.get("root")).and_then(Value::as_str).unwrap_or_default().to_owned()
+    }
+
+    /// The book's `book.toml` in `context`, as JSON.
+    pub fn config_in(context: &Map<String, Value>) -> &Value {
+        context.get("config").unwrap_or(&Value::Null)
     }
 
     /// The book's root folder, as mdBook gives it in the context; empty when it has none.
@@ -151,7 +165,7 @@ impl Request {
 
     /// The book's configuration (book.toml, with `MDBOOK_*` overrides applied by mdBook).
     pub fn config(&self) -> &Value {
-        self.context.get("config").unwrap_or(&Value::Null)
+        Request::config_in(&self.context)
     }
 
     /// Every chapter that has a file (not drafts), in SUMMARY.md order.
