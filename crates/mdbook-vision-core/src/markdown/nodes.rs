@@ -93,19 +93,24 @@ pub struct LinkInfo {
     pub label: String,
 }
 
-/// An event of a chapter.
+/// An event of a chapter, in 16 bytes: a chapter has about one for every 20 bytes of text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Node {
     /// What it was.
     pub kind: NodeKind,
+    text_in: TextIn,
     start: u32,
     end: u32,
-    /// Its text: a range of the source, or an index into [`Nodes`]' strings or into
-    /// [`SMART_PUNCTUATION`] (see `text_in`); for a link's start, the index of its
-    /// [`LinkInfo`].
-    payload: (u32, u32),
-    text_in: TextIn,
+    /// Its text (see `text_in`): for text of the source, how far after `start` it begins (the
+    /// top byte) and its length (the three low bytes); else an index into [`Nodes`]' strings
+    /// or into [`SMART_PUNCTUATION`]. For a link's start, the index of its [`LinkInfo`].
+    payload: u32,
 }
+
+const _: () = assert!(size_of::<Node>() == 16);
+
+/// The longest text of the source a node points at; a longer one is kept as a string.
+const MAX_SOURCE_TEXT: usize = (1 << 24) - 1;
 
 /// Where a node's text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +152,7 @@ impl Nodes {
 
     /// Records `event`, which came from `range` of `source`.
     pub(super) fn push(&mut self, source: &str, event: &Event<'_>, range: Range<usize>) {
+        let at = range.start;
         let (kind, payload, text_in) = match event {
             Event::Start(tag) => {
                 let element = element(tag);
@@ -158,33 +164,40 @@ impl Nodes {
                             destination: String::from(&**dest_url),
                             label: String::from(&**id),
                         });
-                        (offset(self.links.len() - 1), 0)
+                        offset(self.links.len() - 1)
                     }
-                    _ => (0, 0),
+                    _ => 0,
                 };
                 (NodeKind::Start(element), payload, TextIn::Source)
             }
-            Event::End(tag) => (NodeKind::End(end_element(*tag)), (0, 0), TextIn::Source),
-            Event::Text(text) => self.text(source, NodeKind::Text, text),
-            Event::Code(text) => self.text(source, NodeKind::Code, text),
-            Event::Html(text) => self.text(source, NodeKind::Html, text),
-            Event::InlineHtml(text) => self.text(source, NodeKind::InlineHtml, text),
-            Event::SoftBreak => (NodeKind::SoftBreak, (0, 0), TextIn::Source),
-            Event::HardBreak => (NodeKind::HardBreak, (0, 0), TextIn::Source),
-            _ => (NodeKind::Other, (0, 0), TextIn::Source),
+            Event::End(tag) => (NodeKind::End(end_element(*tag)), 0, TextIn::Source),
+            Event::Text(text) => self.text(source, at, NodeKind::Text, text),
+            Event::Code(text) => self.text(source, at, NodeKind::Code, text),
+            Event::Html(text) => self.text(source, at, NodeKind::Html, text),
+            Event::InlineHtml(text) => self.text(source, at, NodeKind::InlineHtml, text),
+            Event::SoftBreak => (NodeKind::SoftBreak, 0, TextIn::Source),
+            Event::HardBreak => (NodeKind::HardBreak, 0, TextIn::Source),
+            _ => (NodeKind::Other, 0, TextIn::Source),
         };
-        self.nodes.push(Node { kind, start: offset(range.start), end: offset(range.end), payload, text_in });
+        self.nodes.push(Node { kind, text_in, start: offset(range.start), end: offset(range.end), payload });
     }
 
-    fn text(&mut self, source: &str, kind: NodeKind, text: &CowStr<'_>) -> (NodeKind, (u32, u32), TextIn) {
-        if let Some(range) = slice_of(source, text) {
-            return (kind, (offset(range.start), offset(range.end)), TextIn::Source);
+    /// Where the text of a node that starts at `at` is kept.
+    fn text(
+        &mut self,
+        source: &str,
+        at: usize,
+        kind: NodeKind,
+        text: &CowStr<'_>,
+    ) -> (NodeKind, u32, TextIn) {
+        if let Some(payload) = slice_of(source, text).and_then(|range| source_payload(at, &range)) {
+            return (kind, payload, TextIn::Source);
         }
         if let Some(index) = SMART_PUNCTUATION.iter().position(|p| *p == text.as_ref()) {
-            return (kind, (offset(index), 0), TextIn::SmartPunctuation);
+            return (kind, offset(index), TextIn::SmartPunctuation);
         }
         self.strings.push(Box::from(&**text));
-        (kind, (offset(self.strings.len() - 1), 0), TextIn::Owned)
+        (kind, offset(self.strings.len() - 1), TextIn::Owned)
     }
 
     /// Every event, in order.
@@ -194,12 +207,15 @@ impl Nodes {
 
     /// The text of a text, code or HTML event of the chapter `source`; empty for others.
     pub fn text_of<'s>(&'s self, source: &'s str, node: &Node) -> &'s str {
-        let (at, end) = (node.payload.0 as usize, node.payload.1 as usize);
+        let index = node.payload as usize;
         match node.kind {
             NodeKind::Text | NodeKind::Code | NodeKind::Html | NodeKind::InlineHtml => match node.text_in {
-                TextIn::Source => source.get(at..end).unwrap_or_default(),
-                TextIn::Owned => self.strings.get(at).map_or("", |s| s),
-                TextIn::SmartPunctuation => SMART_PUNCTUATION.get(at).copied().unwrap_or_default(),
+                TextIn::Source => {
+                    let at = node.start as usize + (index >> 24);
+                    source.get(at..at + (index & MAX_SOURCE_TEXT)).unwrap_or_default()
+                }
+                TextIn::Owned => self.strings.get(index).map_or("", |s| s),
+                TextIn::SmartPunctuation => SMART_PUNCTUATION.get(index).copied().unwrap_or_default(),
             },
             _ => "",
         }
@@ -207,7 +223,7 @@ impl Nodes {
 
     /// The destination and label of the link `node` starts.
     pub fn link(&self, node: &Node) -> Option<&LinkInfo> {
-        node.starts(Element::Link).then(|| self.links.get(node.payload.0 as usize)).flatten()
+        node.starts(Element::Link).then(|| self.links.get(node.payload as usize)).flatten()
     }
 }
 
@@ -216,6 +232,15 @@ fn slice_of(source: &str, text: &str) -> Option<Range<usize>> {
     let base = source.as_ptr() as usize;
     let at = (text.as_ptr() as usize).checked_sub(base)?;
     (at + text.len() <= source.len()).then(|| at..at + text.len())
+}
+
+/// The payload of a node that starts at `at` and whose text is `text` of the source: `None`
+/// when the text starts before the node, more than 255 bytes into it, or is longer than
+/// [`MAX_SOURCE_TEXT`] (it is then kept as a string).
+fn source_payload(at: usize, text: &Range<usize>) -> Option<u32> {
+    let skip = u32::from(u8::try_from(text.start.checked_sub(at)?).ok()?);
+    let length = u32::try_from(text.len()).ok().filter(|&length| length as usize <= MAX_SOURCE_TEXT)?;
+    Some(skip << 24 | length)
 }
 
 /// An offset as stored: chapters are far below 4 GiB.
@@ -272,5 +297,42 @@ fn end_element(tag: TagEnd) -> Element {
         TagEnd::DefinitionList => Element::DefinitionList,
         TagEnd::DefinitionListTitle => Element::DefinitionListTitle,
         TagEnd::DefinitionListDefinition => Element::DefinitionListDefinition,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::{Document, Flavor};
+
+    #[test]
+    fn source_text_is_kept_by_place_within_bounds() {
+        assert_eq!(source_payload(10, &(10..15)), Some(5));
+        assert_eq!(source_payload(10, &(265..266)), Some(255 << 24 | 1));
+        assert_eq!(source_payload(10, &(266..267)), None, "more than 255 bytes into the node");
+        assert_eq!(source_payload(10, &(9..12)), None, "before the node");
+        assert_eq!(source_payload(0, &(0..MAX_SOURCE_TEXT)), Some(MAX_SOURCE_TEXT as u32));
+        assert_eq!(source_payload(0, &(0..MAX_SOURCE_TEXT + 1)), None, "too long");
+    }
+
+    #[test]
+    fn every_text_reads_back_whether_kept_by_place_or_as_a_string() {
+        // A code span whose fence is longer than a byte can say: its text starts 300 bytes in.
+        let fence = "`".repeat(300);
+        let text = format!("A *b* &amp; \"c\" `d`\n\n{fence} far {fence}\n\n<i>e</i>\n");
+        let flavor =
+            Flavor { mdbook_05: true, smart_punctuation: true, definition_lists: true, admonitions: true };
+        let document = Document::parse(&text, flavor);
+        let texts: Vec<&str> = document
+            .nodes
+            .all()
+            .iter()
+            .map(|n| document.nodes.text_of(&text, n))
+            .filter(|t| !t.is_empty())
+            .collect();
+        assert_eq!(texts, ["A ", "b", " ", "&", " ", "“", "c", "”", " ", "d", "far", "<i>", "e", "</i>"]);
+        let kept: Vec<TextIn> =
+            document.nodes.all().iter().filter(|n| n.kind == NodeKind::Code).map(|n| n.text_in).collect();
+        assert_eq!(kept, [TextIn::Source, TextIn::Owned]);
     }
 }
