@@ -101,6 +101,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().len() == 1 {
+        // How mdBook runs a preprocessor: the book on stdin, no argument to parse.
+        mdbook_vision_core::run::main(&mdbook_vision::COMBINED);
+    }
     let cli = Cli::parse();
     let Some(command) = cli.command else {
         mdbook_vision_core::run::main(&mdbook_vision::COMBINED);
