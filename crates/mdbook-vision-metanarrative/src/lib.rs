@@ -12,6 +12,7 @@
 mod args;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use mdbook_vision_core::codes;
 use mdbook_vision_core::diagnostics::{Diagnostic, suggestion};
@@ -36,7 +37,7 @@ impl Feature for Metanarrative {
     }
 
     fn prepare<'b>(&self, book: &'b VisionBook<'b>, _: &mut Vec<Diagnostic>) -> Box<dyn PageEditor + 'b> {
-        Box::new(Expander { book, topics: std::sync::OnceLock::new() })
+        Box::new(Expander { book, topics: OnceLock::new(), by_character: OnceLock::new() })
     }
 }
 
@@ -44,10 +45,36 @@ impl Feature for Metanarrative {
 struct Expander<'b> {
     book: &'b VisionBook<'b>,
     /// Every topic stories have, sorted, once a `{{#stories}}` filters on one.
-    topics: std::sync::OnceLock<Vec<&'b str>>,
+    topics: OnceLock<Vec<&'b str>>,
+    /// For each character, the stories about them (by position, in book order), once a
+    /// `{{#stories}}` filters on one.
+    by_character: OnceLock<HashMap<&'b str, Vec<usize>>>,
 }
 
 impl<'b> Expander<'b> {
+    /// The positions, in book order, of the stories that may match `args`: when it filters on
+    /// characters, only the stories about one of them (a story must pass every filter, so the
+    /// first character filter narrows the search); else every story.
+    fn candidates(&self, args: &StoriesArgs) -> Vec<usize> {
+        let Some((_, names)) = args.filters.iter().find(|(filter, _)| *filter == Filter::Character) else {
+            return (0..self.book.stories.len()).collect();
+        };
+        let by_character = self.by_character.get_or_init(|| {
+            let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (position, story) in self.book.stories.iter().enumerate() {
+                for name in self.book.characters_of(story) {
+                    index.entry(name.as_str()).or_default().push(position);
+                }
+            }
+            index
+        });
+        let mut candidates: Vec<usize> =
+            names.iter().filter_map(|name| by_character.get(name.as_str())).flatten().copied().collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+    }
+
     /// Every topic stories have, sorted and without repeats.
     fn topics(&self) -> &[&'b str] {
         self.topics.get_or_init(|| {
@@ -151,7 +178,8 @@ fn expand_stories(
     let on_own_line = prefix.len() == doc.line_prefix(directive.range.start).len();
     let separator = format!("{le}{prefix}");
     let mut items = String::new();
-    for (index, story) in book.stories.iter().enumerate().filter(|(_, story)| matches(book, story, &args)) {
+    let listed = expander.candidates(&args).into_iter().map(|index| (index, &book.stories[index]));
+    for (index, story) in listed.filter(|(_, story)| matches(book, story, &args)) {
         if !items.is_empty() {
             items.push_str(&separator);
         }
