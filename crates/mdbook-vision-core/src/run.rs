@@ -3,8 +3,8 @@
 //! The request is read (and meanwhile the settings, from its context), the version checked,
 //! every chapter parsed once and the [`VisionBook`] built; then each [`Feature`], prepared
 //! once for the book, records its edits of each page against the same parse, the edits are
-//! spliced in, and the book goes back in the dialect it came in. Findings go to stderr; on an error nothing is written to
-//! stdout and the exit code is 1.
+//! spliced in, and the book goes back in the dialect it came in. Findings go to stderr; on an
+//! error nothing is written to stdout and the exit code is 1.
 
 use std::backtrace::{Backtrace, BacktraceStatus};
 use std::io::{Read as _, Write as _};
@@ -290,7 +290,7 @@ fn process(
     let edits = {
         findings.append(&mut kinds_findings);
         let mut book =
-            VisionBook::from_request_with_kinds(&request, &chapters, (settings, kinds), needs, findings);
+            VisionBook::from_request_with_kinds(&request, &chapters, settings, kinds, needs, findings);
         book.now = env.now;
         let edits = edit_pages(&book, &features, findings)?;
         if env.exits_after {

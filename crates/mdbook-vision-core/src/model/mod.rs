@@ -123,7 +123,8 @@ impl<'a> VisionBook<'a> {
     /// ...) are reported.
     fn build(
         chapters: &'a [ChapterSource<'a>],
-        (settings, kinds): (Settings, Kinds),
+        settings: Settings,
+        kinds: Kinds,
         flavor: Flavor,
         src_dir: &str,
         needs: Needs,
@@ -205,7 +206,7 @@ impl<'a> VisionBook<'a> {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Self {
         let kinds = Kinds::new(&settings, diagnostics);
-        VisionBook::from_request_with_kinds(request, chapters, (settings, kinds), needs, diagnostics)
+        VisionBook::from_request_with_kinds(request, chapters, settings, kinds, needs, diagnostics)
     }
 
     /// [`VisionBook::from_request`] with the kinds already compiled from the settings (and
@@ -213,13 +214,14 @@ impl<'a> VisionBook<'a> {
     pub fn from_request_with_kinds(
         request: &Request,
         chapters: &'a [ChapterSource<'a>],
-        settings_and_kinds: (Settings, Kinds),
+        settings: Settings,
+        kinds: Kinds,
         needs: Needs,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Self {
         let flavor = Flavor::new(request.mdbook_version(), request.config());
         let mut book =
-            VisionBook::build(chapters, settings_and_kinds, flavor, request.src_dir(), needs, diagnostics);
+            VisionBook::build(chapters, settings, kinds, flavor, request.src_dir(), needs, diagnostics);
         book.renderer = request.renderer().to_owned();
         book
     }
@@ -261,10 +263,7 @@ impl<'a> VisionBook<'a> {
 
     /// Every story with this id, in book order.
     fn stories_with_id(&self, id: &str) -> &[StoryId] {
-        let by_id = &self.stories_by_id;
-        let start = by_id.partition_point(|&s| self.story_at(s).id.as_str() < id);
-        let len = by_id[start..].partition_point(|&s| self.story_at(s).id == id);
-        &by_id[start..start + len]
+        story::with_id(&self.stories_by_id, |&s| self.story_at(s).id.as_str(), id)
     }
 
     /// The stories declared on page `page`, in order.

@@ -191,7 +191,7 @@ fn partners_of(stories: &[Story], by_id: &[(&str, StoryId)]) -> Vec<Vec<StoryId>
                 .meta
                 .declared_pairs(story.kind)
                 .iter()
-                .flat_map(|declared| with_id(by_id, declared))
+                .flat_map(|declared| with_id(by_id, |&(id, _)| id, declared).iter().map(|&(_, story)| story))
                 .collect()
         })
         .collect();
@@ -209,10 +209,11 @@ fn partners_of(stories: &[Story], by_id: &[(&str, StoryId)]) -> Vec<Vec<StoryId>
     partners
 }
 
-/// The stories of `by_id` (each story's id, sorted) whose id is `id`.
-fn with_id<'s>(by_id: &'s [(&str, StoryId)], id: &'s str) -> impl Iterator<Item = StoryId> + 's {
-    let start = by_id.partition_point(|&(other, _)| other < id);
-    by_id[start..].iter().take_while(move |&&(other, _)| other == id).map(|&(_, story)| story)
+/// The run of `sorted` (sorted by `id_of`) whose id is `id`.
+pub(super) fn with_id<'s, 'k, T>(sorted: &'s [T], id_of: impl Fn(&T) -> &'k str, id: &str) -> &'s [T] {
+    let start = sorted.partition_point(|item| id_of(item) < id);
+    let len = sorted[start..].partition_point(|item| id_of(item) == id);
+    &sorted[start..start + len]
 }
 
 /// The stories of page `id`: one per declaration, or the page itself as a story without
