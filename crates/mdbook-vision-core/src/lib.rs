@@ -20,6 +20,7 @@ pub mod diagnostics;
 pub mod feature;
 pub mod generate;
 pub mod generated;
+mod malloc;
 pub mod markdown;
 pub mod model;
 pub mod protocol;

@@ -383,6 +383,7 @@ static PANIC_BACKTRACE: Mutex<Option<String>> = Mutex::new(None);
 /// The `main` of a preprocessor binary: runs it on this process's arguments and stdin,
 /// writes stdout and stderr, and exits with its code.
 pub fn main(preprocessor: &Preprocessor<'_>) -> ! {
+    crate::malloc::grow_heaps_ahead();
     let args: Vec<String> = std::env::args().skip(1).collect();
     // A bug must still end in a diagnostic and nothing on stdout, not in a panic message; with
     // `RUST_BACKTRACE=1` the diagnostic carries the backtrace.
