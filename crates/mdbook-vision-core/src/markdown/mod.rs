@@ -168,6 +168,7 @@ impl<'a> Document<'a> {
             fenced_blocks.observe(text, &event, &range);
             nodes.push(text, &event, range);
         }
+        nodes.shrink_to_fit();
         let (headings, heading_ids) = headings.finish();
         Document {
             text,

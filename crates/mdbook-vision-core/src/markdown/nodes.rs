@@ -150,6 +150,11 @@ impl Nodes {
         Nodes { nodes: Vec::with_capacity(capacity), strings: Vec::new(), links: Vec::new() }
     }
 
+    /// Gives back the room no event took: a chapter's nodes live as long as the run.
+    pub(super) fn shrink_to_fit(&mut self) {
+        self.nodes.shrink_to_fit();
+    }
+
     /// Records `event`, which came from `range` of `source`.
     pub(super) fn push(&mut self, source: &str, event: &Event<'_>, range: Range<usize>) {
         let at = range.start;
