@@ -2,7 +2,7 @@
 //! configures, each decided by path globs.
 
 pub use globset::GlobSet;
-use globset::{GlobBuilder, GlobSetBuilder};
+use globset::{Candidate, GlobBuilder, GlobSetBuilder};
 
 use crate::codes;
 use crate::config::{DEFAULT_KINDS, Settings};
@@ -103,12 +103,19 @@ impl Kinds {
     /// The kind of the page whose file is `file` (relative to `src`), by the first kind whose
     /// globs match.
     pub fn of_file(&self, file: &str) -> Option<Kind> {
-        self.globs.iter().position(|set| set.is_match(file)).and_then(|i| u16::try_from(i).ok()).map(Kind)
+        self.kind_of(&Candidate::new(file))
     }
 
-    /// Whether the page whose file is `file` matches the `not-stories` globs.
-    pub fn is_not_a_story(&self, file: &str) -> bool {
-        self.not_stories.is_match(file)
+    /// The kind of the page whose file is `file`, as [`Kinds::of_file`], and whether the file
+    /// matches the `not-stories` globs: the path is prepared for matching once, for both.
+    pub fn classify(&self, file: &str) -> (Option<Kind>, bool) {
+        let candidate = Candidate::new(file);
+        (self.kind_of(&candidate), self.not_stories.is_match_candidate(&candidate))
+    }
+
+    fn kind_of(&self, candidate: &Candidate<'_>) -> Option<Kind> {
+        let index = self.globs.iter().position(|set| set.is_match_candidate(candidate))?;
+        u16::try_from(index).ok().map(Kind)
     }
 }
 

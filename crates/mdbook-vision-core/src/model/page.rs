@@ -54,8 +54,7 @@ impl<'a> Page<'a> {
     /// source folder (`book.src`).
     pub(super) fn new(source: &'a ChapterSource<'a>, flavor: Flavor, src_dir: &str, kinds: &Kinds) -> Self {
         let file = source.file().unwrap_or_default();
-        let kind = kinds.of_file(file);
-        let listed_not_a_story = kinds.is_not_a_story(file);
+        let (kind, listed_not_a_story) = kinds.classify(file);
         let holds_stories = kind.is_some_and(Kind::holds_stories) && !listed_not_a_story;
         let is_index = is_index_file(file) || (source.has_sub_items && !holds_stories);
         let output_path = output_path(source.path.as_deref().unwrap_or(file));
