@@ -16,7 +16,7 @@ use crate::codes;
 use crate::config::{self, OnError, Settings};
 use crate::diagnostics::{Diagnostic, Diagnostics, Level, Severity, annotation_prefix};
 use crate::feature::{Feature, PageEditor};
-use crate::model::{Kinds, Needs, VisionBook};
+use crate::model::{Kinds, Needs, PageId, VisionBook};
 use crate::protocol::Request;
 use crate::splice::Edits;
 
@@ -318,9 +318,7 @@ fn edit_pages(
     findings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Option<Edits>>, Failure> {
     let editors: Vec<Box<dyn PageEditor + '_>> = features.iter().map(|f| f.prepare(book, findings)).collect();
-    let edited: Vec<(anyhow::Result<Option<Edits>>, Vec<Diagnostic>)> = book
-        .page_ids()
-        .collect::<Vec<_>>()
+    let mut edited: Vec<(PageId, anyhow::Result<Option<Edits>>, Vec<Diagnostic>)> = pages_longest_first(book)
         .into_par_iter()
         .map(|page| {
             let mut edits = Edits::new();
@@ -331,16 +329,26 @@ fn edit_pages(
             let edits = edits
                 .checked(book.page(page).doc.text)
                 .map_err(|error| error.context(format!("editing {}", book.page(page).display_path)));
-            (edits, page_findings)
+            (page, edits, page_findings)
         })
         .collect();
     // Findings in page order, whatever order the pages were edited in.
+    edited.sort_unstable_by_key(|(page, ..)| *page);
     let mut all_edits = Vec::with_capacity(edited.len());
-    for (edits, page_findings) in edited {
+    for (_, edits, page_findings) in edited {
         findings.extend(page_findings);
         all_edits.push(edits.map_err(Failure::Internal)?);
     }
     Ok(all_edits)
+}
+
+/// The book's pages, those with directives first, most directives first: a page that
+/// expands lists over the whole book takes longest to edit, and started last it would leave
+/// the other cores waiting on it.
+fn pages_longest_first(book: &VisionBook<'_>) -> Vec<PageId> {
+    let mut pages: Vec<PageId> = book.page_ids().collect();
+    pages.sort_by_key(|&page| std::cmp::Reverse(book.page(page).doc.directives.len()));
+    pages
 }
 
 /// With `on-error = "warn"`, every error is a warning: its spot is left as written (a feature
