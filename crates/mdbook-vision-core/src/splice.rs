@@ -73,6 +73,8 @@ impl Edits {
             }
             copied_to = end;
         }
+        // Edits are kept until the answer is written.
+        self.splices.shrink_to_fit();
         Ok(Some(self))
     }
 

@@ -65,7 +65,8 @@ impl FencedBlocks {
     }
 
     /// The blocks, in order.
-    pub(super) fn finish(self) -> Vec<FencedBlock> {
+    pub(super) fn finish(mut self) -> Vec<FencedBlock> {
+        self.blocks.shrink_to_fit();
         self.blocks
     }
 }

@@ -191,7 +191,9 @@ impl<'a> Headings<'a> {
     }
 
     /// The headings, in order, and their ids.
-    pub(super) fn finish(self) -> (Vec<Heading>, HeadingIds) {
+    pub(super) fn finish(mut self) -> (Vec<Heading>, HeadingIds) {
+        self.headings.shrink_to_fit();
+        self.takers.shrink_to_fit();
         let ids = match self.ids_04 {
             Some((_, heading_ids)) => HeadingIds {
                 flavor: self.flavor,

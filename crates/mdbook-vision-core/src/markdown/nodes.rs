@@ -150,9 +150,12 @@ impl Nodes {
         Nodes { nodes: Vec::with_capacity(capacity), strings: Vec::new(), links: Vec::new() }
     }
 
-    /// Gives back the room no event took: a chapter's nodes live as long as the run.
+    /// Gives back the room its lists were not filled to: a chapter's nodes live as long as
+    /// the run.
     pub(super) fn shrink_to_fit(&mut self) {
         self.nodes.shrink_to_fit();
+        self.strings.shrink_to_fit();
+        self.links.shrink_to_fit();
     }
 
     /// Records `event`, which came from `range` of `source`.

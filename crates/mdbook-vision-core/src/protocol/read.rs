@@ -307,6 +307,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
             };
             fields.push((key, field));
         }
+        fields.shrink_to_fit();
         Ok((Item::Object(fields), is_chapter))
     }
 }
@@ -406,6 +407,7 @@ impl<'de> Visitor<'de> for ChapterSeed<'_> {
             };
             fields.push((key, field));
         }
+        fields.shrink_to_fit();
         Ok(Chapter { entry, fields })
     }
 }
