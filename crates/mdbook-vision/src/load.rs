@@ -10,9 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context as _, Result};
-use mdbook_driver::MDBook;
-use mdbook_driver::book::{BookItem, Chapter};
+use anyhow::{Context as _, Result, bail};
+use mdbook_driver::book::{Book, BookItem, Chapter};
 use mdbook_driver::builtin_preprocessors::{IndexPreprocessor, LinkPreprocessor};
 use mdbook_driver::config::Config;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
@@ -182,15 +181,15 @@ fn load_with(
     findings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<u8>> {
     let use_defaults = config.build.use_default_preprocessors && expand == Expand::Includes;
-    let book = MDBook::load_with_config_and_summary(root, config, summary)
+    let book = read_chapters(&summary, &root.join(&config.book.src))
         .with_context(|| format!("cannot load the book in {}", root.display()))?;
-    let context = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".to_owned());
-    let mut chapters = book.book.clone();
+    let context = PreprocessorContext::new(root.to_path_buf(), config, "html".to_owned());
+    let mut chapters = book.clone();
     if use_defaults {
-        let (linked, errors) = catch_errors(|| LinkPreprocessor::new().run(&context, book.book.clone()));
+        let (linked, errors) = catch_errors(|| LinkPreprocessor::new().run(&context, book.clone()));
         chapters = linked?;
-        let src = book.config.book.src.display().to_string().replace('\\', "/");
-        findings.extend(errors.iter().map(|error| link_error(&book.book, &src, error)));
+        let src = context.config.book.src.display().to_string().replace('\\', "/");
+        findings.extend(errors.iter().map(|error| link_error(&book, &src, error)));
         chapters = IndexPreprocessor::new().run(&context, chapters)?;
     }
     let mut request = serde_json::to_value((&context, &chapters))?;
@@ -199,9 +198,57 @@ fn load_with(
     Ok(serde_json::to_vec(&request)?)
 }
 
+/// The chapters SUMMARY.md lists, read from `src_dir` as mdBook reads them: a BOM dropped,
+/// drafts empty, each chapter with its number and the names of the chapters it is nested in.
+///
+/// mdBook's own loading (`MDBook::load_with_config_and_summary`) also sets up the renderers,
+/// which would link mdBook's whole HTML renderer into this binary: the one mdBook runs as the
+/// combined preprocessor, which would then load and relocate it on every build.
+fn read_chapters(summary: &Summary, src_dir: &Path) -> Result<Book> {
+    let items =
+        summary.prefix_chapters.iter().chain(&summary.numbered_chapters).chain(&summary.suffix_chapters);
+    let items = items.map(|item| read_item(item, src_dir, &[])).collect::<Result<Vec<_>>>()?;
+    Ok(Book::new_with_items(items))
+}
+
+fn read_item(item: &SummaryItem, src_dir: &Path, parents: &[String]) -> Result<BookItem> {
+    Ok(match item {
+        SummaryItem::Link(link) => BookItem::Chapter(read_chapter(link, src_dir, parents)?),
+        SummaryItem::Separator => BookItem::Separator,
+        SummaryItem::PartTitle(title) => BookItem::PartTitle(title.clone()),
+        _ => bail!("SUMMARY.md has an entry this version of mdbook-vision does not know: {item:?}"),
+    })
+}
+
+fn read_chapter(link: &Link, src_dir: &Path, parents: &[String]) -> Result<Chapter> {
+    let mut chapter = match &link.location {
+        Some(location) => {
+            let path = src_dir.join(location);
+            let mut content = std::fs::read_to_string(&path)
+                .with_context(|| format!("failed to read chapter `{}`", location.display()))?;
+            if content.starts_with('\u{feff}') {
+                content.replace_range(..'\u{feff}'.len_utf8(), "");
+            }
+            let Ok(in_src) = path.strip_prefix(src_dir) else {
+                bail!("the chapter `{}` is outside the book's source folder", location.display());
+            };
+            Chapter::new(&link.name, content, in_src, parents.to_vec())
+        }
+        None => Chapter::new_draft(&link.name, parents.to_vec()),
+    };
+    chapter.number = link.number.clone();
+    let nested_parents = [parents, std::slice::from_ref(&link.name)].concat();
+    chapter.sub_items = link
+        .nested_items
+        .iter()
+        .map(|item| read_item(item, src_dir, &nested_parents))
+        .collect::<Result<_>>()?;
+    Ok(chapter)
+}
+
 /// A finding for an error mdBook logged while expanding `{{#include}}` and its kin, placed at
 /// the first chapter that has the directive it names (`Error updating "{{#include x.md}}", ...`).
-fn link_error(book: &mdbook_driver::book::Book, src: &str, error: &str) -> Diagnostic {
+fn link_error(book: &Book, src: &str, error: &str) -> Diagnostic {
     let directive = error.split('"').nth(1).filter(|d| d.starts_with("{{#"));
     let place = directive.and_then(|directive| {
         book.iter().find_map(|item| match item {
@@ -242,4 +289,46 @@ pub fn is_installed(program: &str) -> bool {
         let file = dir.join(program);
         file.is_file() || file.with_extension("exe").is_file()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use mdbook_driver::MDBook;
+
+    use super::*;
+
+    #[test]
+    fn chapters_are_read_as_mdbook_reads_them() {
+        let root = std::env::temp_dir().join(format!("mdbook-vision-load-test-{}", std::process::id()));
+        let files = [
+            (
+                "src/SUMMARY.md",
+                "# Summary\n\n[Intro](README.md)\n\n# Vision\n\n- [Cast](cast.md)\n  - [Alan](./cast/alan.md)\n  \
+                 - [Draft]()\n\n---\n\n- [Stories](stories/index.md)\n    - [Alan's day](stories/day.md)\n\n\
+                 [Thanks](thanks.md)\n",
+            ),
+            ("src/README.md", "# Intro\r\n"),
+            ("src/cast.md", "\u{feff}# Cast\n\nWith a byte order mark.\n"),
+            ("src/cast/alan.md", "# Alan\n"),
+            ("src/stories/index.md", "# Stories\n"),
+            ("src/stories/day.md", "# Alan's day\n\n{{#include ../cast/alan.md}}\n"),
+            ("src/thanks.md", ""),
+        ];
+        for (path, text) in files {
+            let path = root.join(path);
+            fs::create_dir_all(path.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
+            fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let summary = parse_summary(files[0].1).unwrap_or_else(|e| panic!("{e:#}"));
+        let ours = read_chapters(&summary, &root.join("src")).map_err(|e| format!("{e:#}"));
+        let mdbooks = MDBook::load_with_config_and_summary(&root, Config::default(), summary)
+            .map(|book| book.book)
+            .map_err(|e| format!("{e:#}"));
+        let _ = fs::remove_dir_all(&root);
+        let ours = ours.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ours.items.len(), 6, "{ours:#?}");
+        assert_eq!(Ok(ours), mdbooks);
+    }
 }
