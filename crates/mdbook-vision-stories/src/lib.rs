@@ -181,7 +181,7 @@ fn columns<'s>(book: &'s VisionBook<'_>, kind: Kind, assignments: bool) -> Vec<&
 fn declares_assignments(book: &VisionBook<'_>) -> bool {
     book.stories.iter().any(|story| {
         !story.meta.assigned_to.is_empty()
-            || story.declaration.as_ref().is_some_and(|d| d.values.contains_key("assigned-to"))
+            || story.declaration.as_ref().is_some_and(|d| d.has_value("assigned-to"))
     })
 }
 

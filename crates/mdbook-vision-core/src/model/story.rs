@@ -1,7 +1,7 @@
 //! Stories and their metadata: ```` ```story ```` blocks, the markers of the tables made from
 //! them, and the stories found on each page.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -92,8 +92,9 @@ pub struct Declaration {
     pub range: Range<usize>,
     /// Whether it is a rendered table's marker rather than a ```` ```story ```` block.
     pub rendered: bool,
-    /// For each key written in the block, the source range of its value.
-    pub values: BTreeMap<String, Range<usize>>,
+    /// For each key of [`STORY_KEYS`] written in the block, the source range of its value,
+    /// in the order written: a handful per block, kept for the whole run.
+    values: Vec<(&'static str, Range<usize>)>,
     /// Whether the block has problems (reported): it is then left as written.
     pub faulty: bool,
 }
@@ -101,8 +102,22 @@ pub struct Declaration {
 impl Declaration {
     /// The source range of the value of `key`, or of the whole declaration.
     pub fn value_range(&self, key: &str) -> Range<usize> {
-        self.values.get(key).cloned().unwrap_or(self.range.start..self.range.start)
+        self.value(key).unwrap_or(self.range.start..self.range.start)
     }
+
+    /// Whether the block gives `key` a value.
+    pub fn has_value(&self, key: &str) -> bool {
+        self.value(key).is_some()
+    }
+
+    fn value(&self, key: &str) -> Option<Range<usize>> {
+        value_of(&self.values, key)
+    }
+}
+
+/// Where the value of `key` is among a block's `values`.
+fn value_of(values: &[(&str, Range<usize>)], key: &str) -> Option<Range<usize>> {
+    values.iter().find(|(written, _)| *written == key).map(|(_, range)| range.clone())
 }
 
 /// A story: a page, or a section of a single-page chapter, with its metadata.
@@ -342,7 +357,7 @@ fn declarations(
         let html = page.doc.text_of(node);
         if let Some(meta) = parse_marker(html) {
             let range = node.range().start..node.range().start + html.trim_end().len();
-            found.push((meta, Declaration { range, rendered: true, values: BTreeMap::new(), faulty: false }));
+            found.push((meta, Declaration { range, rendered: true, values: Vec::new(), faulty: false }));
         }
     }
     found.sort_by_key(|(_, d)| d.range.start);
@@ -377,18 +392,21 @@ fn parse_block(
                 .at(at(range))
                 .with_help("a story block holds `key = value` lines, e.g. `character = \"Alan\"`"),
             );
-            return (StoryMeta::default(), faulty(BTreeMap::new()));
+            return (StoryMeta::default(), faulty(Vec::new()));
         }
     };
     let mut meta = StoryMeta::default();
-    let mut values = BTreeMap::new();
+    let mut values = Vec::new();
     let mut ok = true;
     for (key, value) in &table {
         let key_name = key.get_ref().as_ref();
         let value_range = block.source_offset(value.span().start)..block.source_offset(value.span().end);
         match read_value(&mut meta, key_name, value.get_ref()) {
             Ok(()) => {
-                values.insert(key_name.to_owned(), value_range);
+                // read_value knows only the keys of STORY_KEYS.
+                if let Some(known) = STORY_KEYS.iter().find(|known| **known == key_name) {
+                    values.push((*known, value_range));
+                }
             }
             Err(problem) => {
                 ok = false;
@@ -419,7 +437,7 @@ fn parse_block(
     {
         diagnostics.push(
             Diagnostic::new(codes::UNKNOWN_KIND, format!("unknown kind `{kind}`"))
-                .at(page.location(values.get("kind").cloned().unwrap_or(0..0)))
+                .at(page.location(value_of(&values, "kind").unwrap_or(0..0)))
                 .with_help(suggestion(kind, "kinds", kinds.names())),
         );
         meta.kind = None;
