@@ -61,7 +61,7 @@ pub fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection>
             NodeKind::Start(Element::Heading(level)) => {
                 let range = node.range();
                 let heading = doc.heading_at(range.start)?;
-                if !names_faq(&heading.title) {
+                if !names_faq(heading.title()) {
                     continue;
                 }
                 let body_start = end_of(nodes, index) + 1;

@@ -17,12 +17,19 @@ pub struct Heading {
     pub range: Range<usize>,
     /// Its text, without markup, as mdBook renders it (smart punctuation applied when on).
     pub text: String,
-    /// Its text, without markup, with quotes and dashes as the author typed them: the same
-    /// whatever mdBook's smart punctuation setting, for titles and ids.
-    pub title: String,
+    /// Its text as the author typed it, when smart punctuation made `text` differ.
+    as_written: Option<String>,
     /// Its position among the chapter's headings: its id is
     /// [`super::Document::heading_id`].
     pub(super) index: usize,
+}
+
+impl Heading {
+    /// Its text, without markup, with quotes and dashes as the author typed them: the same
+    /// whatever mdBook's smart punctuation setting, for titles and ids.
+    pub fn title(&self) -> &str {
+        self.as_written.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// The HTML ids mdBook gives a chapter's headings, made once a feature asks for one: most
@@ -186,8 +193,7 @@ impl<'a> Headings<'a> {
             }
             None => self.takers.push(IdTaker::Heading(index, explicit_id)),
         }
-        let title = written.unwrap_or_else(|| text.clone());
-        self.headings.push(Heading { level, range, title, text, index });
+        self.headings.push(Heading { level, range, as_written: written, text, index });
     }
 
     /// The headings, in order, and their ids.

@@ -332,11 +332,8 @@ mod tests {
     fn heading_text_leaves_out_images_and_definition_titles_take_ids() {
         let text = "Alpha ![img *x*](i.png) `b`\nsecond line\n===\n\nTerm\n: def\n\n## Term\n";
         let document = Document::parse(text, flavor(true));
-        let found: Vec<(&str, &str, &str)> = document
-            .headings
-            .iter()
-            .map(|h| (h.text.as_str(), h.title.as_str(), document.heading_id(h)))
-            .collect();
+        let found: Vec<(&str, &str, &str)> =
+            document.headings.iter().map(|h| (h.text.as_str(), h.title(), document.heading_id(h))).collect();
         assert_eq!(
             found,
             [
@@ -350,7 +347,7 @@ mod tests {
     fn titles_keep_quotes_and_dashes_as_written() {
         let smart = Flavor { smart_punctuation: true, ..flavor(true) };
         let heading = &Document::parse("# Grace's \"plan\" -- v2...\n", smart).headings[0];
-        assert_eq!(heading.title, "Grace's \"plan\" -- v2...");
+        assert_eq!(heading.title(), "Grace's \"plan\" -- v2...");
         assert_eq!(heading.text, "Grace’s “plan” – v2…");
     }
 

@@ -33,7 +33,7 @@ pub struct CastMention {
 /// page itself, named by its file stem.
 pub(super) fn declared_on(id: PageId, page: &Page<'_>) -> Vec<Character> {
     let named: Vec<(&Heading, String)> =
-        page.doc.headings.iter().filter_map(|h| character_name(&h.title).map(|n| (h, n))).collect();
+        page.doc.headings.iter().filter_map(|h| character_name(h.title()).map(|n| (h, n))).collect();
     let by_stem = || vec![Character { name: name_from_stem(page.stem()), page: id, anchor: None }];
     let Some(level) = named.iter().map(|(h, _)| h.level).min() else {
         return by_stem();

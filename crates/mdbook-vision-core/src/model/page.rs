@@ -93,7 +93,7 @@ impl<'a> Page<'a> {
         if !name.is_empty() {
             return name.to_owned();
         }
-        let top = self.doc.headings.iter().find(|h| h.level == 1).map(|h| h.title.trim());
+        let top = self.doc.headings.iter().find(|h| h.level == 1).map(|h| h.title().trim());
         top.filter(|t| !t.is_empty()).unwrap_or_else(|| self.stem()).to_owned()
     }
 

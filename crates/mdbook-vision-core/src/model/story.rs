@@ -296,8 +296,8 @@ fn declared_story(
         return None;
     };
     Some(Story {
-        id: meta.id.clone().unwrap_or_else(|| slug(&heading.title)),
-        title: meta.title.clone().unwrap_or_else(|| heading.title.trim().to_owned()),
+        id: meta.id.clone().unwrap_or_else(|| slug(heading.title())),
+        title: meta.title.clone().unwrap_or_else(|| heading.title().trim().to_owned()),
         kind,
         page: id,
         anchor: Some(page.doc.heading_id(heading).to_owned()),

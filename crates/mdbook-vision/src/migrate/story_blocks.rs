@@ -88,7 +88,7 @@ fn planned_stories(book: &VisionBook<'_>) -> Vec<(PageId, Vec<Planned>)> {
                 .filter_map(|(table, heading)| {
                     let heading = heading?.clone();
                     Some(Planned {
-                        id: slug(&heading.title),
+                        id: slug(heading.title()),
                         kind,
                         heading: Some(heading),
                         table: Some(table),
@@ -318,7 +318,7 @@ fn infer_character(
     story: &Planned,
     section: Range<usize>,
 ) -> Result<String, String> {
-    let named = story.heading.as_ref().map_or_else(|| book.page(page).stem(), |h| h.title.as_str());
+    let named = story.heading.as_ref().map_or_else(|| book.page(page).stem(), |h| h.title());
     if let Some(character) = book.character_leading(named) {
         return Ok(character.name.clone());
     }
