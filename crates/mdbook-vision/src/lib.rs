@@ -18,6 +18,8 @@ pub mod migrate;
 pub mod new;
 mod summary;
 mod template;
+#[cfg(test)]
+mod test_books;
 
 use mdbook_vision_characters::Characters;
 use mdbook_vision_core::feature::{COMBINED_BINARY, Feature};

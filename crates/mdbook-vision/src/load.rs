@@ -298,10 +298,10 @@ mod tests {
     use mdbook_driver::MDBook;
 
     use super::*;
+    use crate::test_books::write_book;
 
     #[test]
     fn chapters_are_read_as_mdbook_reads_them() {
-        let root = std::env::temp_dir().join(format!("mdbook-vision-load-test-{}", std::process::id()));
         let files = [
             (
                 "src/SUMMARY.md",
@@ -316,11 +316,7 @@ mod tests {
             ("src/stories/day.md", "# Alan's day\n\n{{#include ../cast/alan.md}}\n"),
             ("src/thanks.md", ""),
         ];
-        for (path, text) in files {
-            let path = root.join(path);
-            fs::create_dir_all(path.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
-            fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
-        }
+        let root = write_book("load-test", &files);
         let summary = parse_summary(files[0].1).unwrap_or_else(|e| panic!("{e:#}"));
         let ours = read_chapters(&summary, &root.join("src")).map_err(|e| format!("{e:#}"));
         let mdbooks = MDBook::load_with_config_and_summary(&root, Config::default(), summary)

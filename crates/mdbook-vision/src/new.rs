@@ -371,6 +371,7 @@ impl Drop for BookLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_books::write_book;
 
     #[test]
     fn file_stems_are_ascii_words() {
@@ -390,7 +391,6 @@ mod tests {
 
     #[test]
     fn the_page_is_removed_again_when_summary_md_cannot_be_written() {
-        let root = std::env::temp_dir().join(format!("mdbook-vision-new-test-{}", std::process::id()));
         let files = [
             ("book.toml", "[book]\ntitle = \"T\"\n"),
             (
@@ -400,11 +400,7 @@ mod tests {
             ("src/vision/characters/alan.md", "# Alan: the developer\n"),
             ("src/vision/status_quo/alan_day.md", "# Alan's day\n"),
         ];
-        for (path, text) in files {
-            let path = root.join(path);
-            fs::create_dir_all(path.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
-            fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
-        }
+        let root = write_book("new-test", &files);
         let new = NewPage { kind: "status-quo".into(), title: "Alan again".into(), ..NewPage::default() };
         let plan = plan(&root, &new).unwrap_or_else(|e| panic!("{e:#}"));
         let error = write_with(&root, &plan, summary_md_is_read_only).err().map(|e| format!("{e:#}"));
