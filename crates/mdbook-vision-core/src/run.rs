@@ -150,8 +150,7 @@ fn usage(preprocessor: &Preprocessor<'_>) -> String {
 
 /// Preprocesses the `[context, book]` request in `input`.
 pub fn preprocess(preprocessor: &Preprocessor<'_>, input: &[u8], env: &Environment) -> Outcome {
-    let root = Request::root_of(input);
-    let (request, mut diagnostics) = analyze_at(preprocessor, input, env, &root);
+    let Analysis { request, mut diagnostics, root } = analyze_owned(preprocessor, input.to_vec(), env);
     let stdout = request.map(|request| {
         let mut json = Vec::new();
         let written = request.write_book(&mut json);
@@ -179,21 +178,27 @@ pub fn analyze(
     input: &[u8],
     env: &Environment,
 ) -> (Option<Request>, Diagnostics) {
-    analyze_at(preprocessor, input, env, &Request::root_of(input))
+    let analysis = analyze_owned(preprocessor, input.to_vec(), env);
+    (analysis.request, analysis.diagnostics)
 }
 
-/// [`analyze`] of a book whose root (`context.root`) is `root`.
-fn analyze_at(
-    preprocessor: &Preprocessor<'_>,
-    input: &[u8],
-    env: &Environment,
-    root: &str,
-) -> (Option<Request>, Diagnostics) {
+/// What [`analyze`] finds, with the book's root folder (`context.root`), which findings about
+/// settings and GitHub annotations are placed by.
+struct Analysis {
+    request: Option<Request>,
+    diagnostics: Diagnostics,
+    root: String,
+}
+
+/// [`analyze`] of a request read into `input`, which the request keeps.
+fn analyze_owned(preprocessor: &Preprocessor<'_>, input: Vec<u8>, env: &Environment) -> Analysis {
     let mut findings = Vec::new();
-    let context = Request::context_of(input);
-    let result = parse_configured(input.to_vec(), context.as_ref(), &mut findings)
+    let context = Request::context_of(&input);
+    let root = Request::root_in(context.as_ref());
+    let result = parse_configured(input, context.as_ref(), &mut findings)
         .and_then(|(request, configured)| process(preprocessor, request, configured, env, &mut findings));
-    conclude(result, findings, root)
+    let (request, diagnostics) = conclude(result, findings, &root);
+    Analysis { request, diagnostics, root }
 }
 
 /// The settings and the kinds' compiled globs, read from a request's config, with the
@@ -439,12 +444,7 @@ fn run_binary(preprocessor: &Preprocessor<'_>, args: &[String]) -> i32 {
         let _ = writeln!(std::io::stderr(), "error[bad-input]: {} could not read stdin", preprocessor.name);
         return 1;
     }
-    let mut findings = Vec::new();
-    let context = Request::context_of(&input);
-    let root = Request::root_in(context.as_ref());
-    let result = parse_configured(input, context.as_ref(), &mut findings)
-        .and_then(|(request, configured)| process(preprocessor, request, configured, &env, &mut findings));
-    let (request, diagnostics) = conclude(result, findings, &root);
+    let Analysis { request, diagnostics, root } = analyze_owned(preprocessor, input, &env);
     let annotations = env.annotations(&root);
     let _ =
         std::io::stderr().write_all(diagnostics.render(preprocessor.name, annotations.as_deref()).as_bytes());

@@ -117,12 +117,6 @@ impl Request {
         })
     }
 
-    /// The book's root folder, as mdBook gives it in the context of `input` (a request), even
-    /// when the rest of the request is bad; empty when it has none.
-    pub fn root_of(input: &[u8]) -> String {
-        Request::root_in(Request::context_of(input).as_ref())
-    }
-
     /// The context of `input` (a request), read without its book, even when the book is bad.
     pub fn context_of(input: &[u8]) -> Option<Map<String, Value>> {
         read::context_of(input)
