@@ -409,6 +409,39 @@ mod tests {
     }
 
     #[test]
+    fn contents_sent_after_many_sub_chapters_come_back_in_their_place() {
+        // Four nested parents, each with its content after its sub-chapters: when the
+        // innermost's children are written, the contents of the four parents, in four
+        // different batches, are still waiting to be written.
+        let leaf =
+            |n: usize| format!(r#"{{"Chapter":{{"name":"c{n}","path":"c{n}.md","content":"{n}\n"}}}}"#);
+        let mut items = (1000..1040).map(leaf).collect::<Vec<_>>().join(",");
+        for level in (0..4).rev() {
+            let leaves = (level * 40..level * 40 + 40).map(leaf).collect::<Vec<_>>().join(",");
+            items = format!(
+                r#"{{"Chapter":{{"name":"p{level}","path":"p{level}.md","sub_items":[{leaves},{items}],"content":"parent {level}\n"}}}}"#
+            );
+        }
+        let book = format!(r#"{{"items":[{items},{}]}}"#, leaf(2000));
+        let mut request = request_of(&book);
+        let chapters = request.chapters();
+        let parent = chapters.iter().position(|c| c.name == "p2").unwrap();
+        let mut edits: Vec<Option<Edits>> = chapters.iter().map(|_| None).collect();
+        drop(chapters);
+        let mut edit = Edits::new();
+        edit.insert(0, "edited ");
+        edits[parent] = edit.checked("parent 2\n").unwrap();
+        request.set_edits(edits);
+        let mut answer = Vec::new();
+        request.write_book(&mut answer).unwrap();
+        let answer = String::from_utf8(answer).unwrap();
+        let mut expected: Value = serde_json::from_str(&book).unwrap();
+        let p2 = &mut expected["items"][0]["Chapter"]["sub_items"][40]["Chapter"]["sub_items"][40]["Chapter"];
+        p2["content"] = Value::from("edited parent 2\n");
+        assert_eq!(serde_json::from_str::<Value>(&answer).unwrap(), expected);
+    }
+
+    #[test]
     fn items_of_no_known_shape_are_refused() {
         for book in
             [r#"{"items":[1]}"#, r#"{"items":[[]]}"#, r#"{"items":{}}"#, r#"{"items":[],"sections":[]}"#]

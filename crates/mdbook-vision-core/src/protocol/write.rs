@@ -1,21 +1,17 @@
 //! Writing the answer: the book as it was read, every value but contents copied from the
 //! request as sent, and each chapter's content (spliced, if it was edited) escaped again.
 //!
-//! Escaping the contents is most of the work: it is done ahead of the writing, a batch of
-//! chapters at a time in parallel, while this thread writes what is ready.
+//! Escaping the contents is most of the work: it is done ahead of the writing, by jobs on the
+//! thread pool that each escape a batch of chapters, while this thread writes what is ready.
 
-use std::collections::VecDeque;
 use std::io::{self, Write};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-
-use rayon::prelude::*;
+use std::sync::mpsc::{Receiver, channel};
 
 use super::read::{Book, BookField, Chapter, ChapterField, Item, ItemField, Key, Span};
 use crate::splice::Edits;
 
-/// How many chapters' contents are escaped together. Up to four batches are held at once (one
-/// being escaped, two waiting, one being written): 32 keeps that to a few hundred KiB, and is
-/// as fast as 64; 16 adds waiting.
+/// How many chapters' contents are escaped together, by one job on the thread pool. Up to
+/// [`Escaped::AHEAD`] batches are held at once: 32 keeps that to a few hundred KiB.
 const BATCH: usize = 32;
 
 /// What the book is written from.
@@ -32,26 +28,23 @@ pub(super) struct Answer<'r> {
 impl Answer<'_> {
     /// Writes `book` as JSON to `out`.
     pub(super) fn write_book(&self, book: &Book, out: &mut impl Write) -> io::Result<()> {
-        // Two batches ahead at most, so that memory does not grow with the book.
-        let (sender, receiver) = sync_channel(2);
-        std::thread::scope(|scope| {
-            scope.spawn(|| self.escape_contents(&sender));
-            let mut contents = Escaped { receiver, first: 0, ready: VecDeque::new() };
-            let written = self.write_fields(book, &mut contents, out);
-            // Stops the escaping, if the writing stopped first.
-            drop(contents);
-            written
+        let (sender, receiver) = channel();
+        rayon::in_place_scope_fifo(|scope| {
+            let escape = |batch: usize| {
+                let sender = sender.clone();
+                scope.spawn_fifo(move |_| {
+                    let _ = sender.send((batch, self.escaped_batch(batch)));
+                });
+            };
+            let mut contents = Escaped::new(receiver, self.contents.len(), escape);
+            self.write_fields(book, &mut contents, out)
         })
     }
 
-    /// Escapes every chapter's content as a JSON string, in order, and sends them in batches.
-    fn escape_contents(&self, sender: &SyncSender<Vec<Vec<u8>>>) {
-        for batch in (0..self.contents.len()).collect::<Vec<_>>().chunks(BATCH) {
-            let escaped = batch.par_iter().map(|&entry| self.escaped_content(entry)).collect();
-            if sender.send(escaped).is_err() {
-                return;
-            }
-        }
+    /// The contents of batch `batch` of chapters, each escaped as a JSON string.
+    fn escaped_batch(&self, batch: usize) -> Vec<Option<Vec<u8>>> {
+        let entries = batch * BATCH..((batch + 1) * BATCH).min(self.contents.len());
+        entries.map(|entry| Some(self.escaped_content(entry))).collect()
     }
 
     /// The content of chapter `entry`, edited, as a JSON string.
@@ -71,14 +64,19 @@ impl Answer<'_> {
         json
     }
 
-    fn write_fields<W: Write>(&self, book: &Book, contents: &mut Escaped, out: &mut W) -> io::Result<()> {
+    fn write_fields<W: Write>(&self, book: &Book, contents: &mut Escaped<'_>, out: &mut W) -> io::Result<()> {
         write_object(out, &book.fields, |field, out| match field {
             BookField::Raw(span) => self.write_raw(span, out),
             BookField::Items(items) => self.write_items(items, contents, out),
         })
     }
 
-    fn write_items<W: Write>(&self, items: &[Item], contents: &mut Escaped, out: &mut W) -> io::Result<()> {
+    fn write_items<W: Write>(
+        &self,
+        items: &[Item],
+        contents: &mut Escaped<'_>,
+        out: &mut W,
+    ) -> io::Result<()> {
         out.write_all(b"[")?;
         for (index, item) in items.iter().enumerate() {
             if index > 0 {
@@ -98,7 +96,7 @@ impl Answer<'_> {
     fn write_chapter<W: Write>(
         &self,
         chapter: &Chapter,
-        contents: &mut Escaped,
+        contents: &mut Escaped<'_>,
         out: &mut W,
     ) -> io::Result<()> {
         write_object(out, &chapter.fields, |field, out| match field {
@@ -193,30 +191,70 @@ fn needing_escape(word: u64) -> u64 {
     below(word, 0x20) | zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\')))
 }
 
-/// The escaped contents, as they come.
-struct Escaped {
-    receiver: Receiver<Vec<Vec<u8>>>,
-    /// The chapter whose content is first in `ready`.
-    first: usize,
-    /// The contents received and not yet taken (`None`: taken), from `first` on.
-    ready: VecDeque<Option<Vec<u8>>>,
+/// The escaped contents, as they come: a few batches are escaped ahead of the writing, so
+/// that memory does not grow with the book.
+struct Escaped<'s> {
+    receiver: Receiver<(usize, Vec<Option<Vec<u8>>>)>,
+    /// Each batch's contents, once escaped (`None`: not yet; a content taken is `None`).
+    batches: Vec<Option<Vec<Option<Vec<u8>>>>>,
+    /// How many contents of each batch are not yet taken.
+    left: Vec<usize>,
+    /// Starts escaping a batch.
+    escape: Box<dyn FnMut(usize) + 's>,
+    /// How many batches have been started.
+    started: usize,
 }
 
-impl Escaped {
-    /// The escaped content of chapter `entry`. Contents come in the order of the chapters,
-    /// which is the order they are written in unless a chapter's content comes after its
-    /// sub-items: those wait in `ready`.
+impl<'s> Escaped<'s> {
+    /// How many batches are escaped ahead of the one being written: one for each of the two
+    /// cores of a CI runner, and one waiting.
+    const AHEAD: usize = 3;
+
+    fn new(
+        receiver: Receiver<(usize, Vec<Option<Vec<u8>>>)>,
+        entries: usize,
+        escape: impl FnMut(usize) + 's,
+    ) -> Self {
+        let count = entries.div_ceil(BATCH);
+        let left = (0..count).map(|batch| BATCH.min(entries - batch * BATCH)).collect();
+        let escape = Box::new(escape);
+        let mut escaped = Escaped { receiver, batches: vec![None; count], left, escape, started: 0 };
+        escaped.start_until(Self::AHEAD.min(count));
+        escaped
+    }
+
+    /// Starts escaping every batch before batch `batches` that is not started yet.
+    fn start_until(&mut self, batches: usize) {
+        while self.started < batches {
+            (self.escape)(self.started);
+            self.started += 1;
+        }
+    }
+
+    /// The escaped content of chapter `entry`. Contents are mostly taken in the order of the
+    /// chapters; a chapter's content that comes after its sub-items is taken after theirs.
     fn take(&mut self, entry: usize) -> io::Result<Vec<u8>> {
-        while self.first + self.ready.len() <= entry {
-            let batch = self.receiver.recv().map_err(|_| io::Error::other("a content was not escaped"))?;
-            self.ready.extend(batch.into_iter().map(Some));
+        let batch = entry / BATCH;
+        if batch >= self.batches.len() {
+            return Err(io::Error::other("a content was not escaped"));
         }
-        let content = self.ready.get_mut(entry.wrapping_sub(self.first)).and_then(Option::take);
-        while self.ready.front().is_some_and(Option::is_none) {
-            self.ready.pop_front();
-            self.first += 1;
+        self.start_until(batch + 1);
+        while self.batches[batch].is_none() {
+            let (arrived, contents) =
+                self.receiver.recv().map_err(|_| io::Error::other("a content was not escaped"))?;
+            self.batches[arrived] = Some(contents);
         }
-        content.ok_or_else(|| io::Error::other("a content was written twice"))
+        let content =
+            self.batches[batch].as_mut().and_then(|contents| contents.get_mut(entry % BATCH)?.take());
+        let content = content.ok_or_else(|| io::Error::other("a content was written twice"))?;
+        self.left[batch] -= 1;
+        if self.left[batch] == 0 {
+            // Frees the batch, and starts the next one.
+            self.batches[batch] = Some(Vec::new());
+            let next = (self.started + 1).min(self.batches.len());
+            self.start_until(next);
+        }
+        Ok(content)
     }
 }
 
