@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::kind::{Kind, Kinds};
@@ -179,7 +178,7 @@ pub(super) fn index_stories(
     // id stay in book order.
     let mut by_id: Vec<(&str, StoryId)> =
         stories.iter().enumerate().map(|(index, story)| (story.id.as_str(), StoryId::at(index))).collect();
-    by_id.par_sort_unstable();
+    by_id.sort_unstable();
     let partners = partners_of(&stories, &by_id);
     let by_id = by_id.into_iter().map(|(_, story)| story).collect();
     let mut parts: HashMap<PageId, Vec<PageId>> = HashMap::new();
@@ -197,30 +196,20 @@ pub(super) fn index_stories(
 /// Each story's partners, in book order: the stories its block pairs it with, and those whose
 /// blocks pair them with it. `by_id` is each story's id, sorted.
 fn partners_of(stories: &[Story], by_id: &[(&str, StoryId)]) -> Vec<Vec<StoryId>> {
-    // The stories each one declares are looked up in parallel; each pair is then noted on both
-    // sides.
-    let declared: Vec<Vec<StoryId>> = stories
-        .par_iter()
-        .map(|story| {
-            story
-                .meta
-                .declared_pairs(story.kind)
-                .iter()
-                .flat_map(|declared| with_id(by_id, |&(id, _)| id, declared).iter().map(|&(_, story)| story))
-                .collect()
-        })
-        .collect();
+    // Each pair a block declares is noted on both sides.
     let mut partners = vec![Vec::new(); stories.len()];
-    for (index, others) in declared.into_iter().enumerate() {
-        for other in others {
-            partners[index].push(other);
-            partners[other.index()].push(StoryId::at(index));
+    for (index, story) in stories.iter().enumerate() {
+        for declared in story.meta.declared_pairs(story.kind) {
+            for &(_, other) in with_id(by_id, |&(id, _)| id, declared) {
+                partners[index].push(other);
+                partners[other.index()].push(StoryId::at(index));
+            }
         }
     }
-    partners.par_iter_mut().for_each(|list| {
+    for list in &mut partners {
         list.sort_unstable();
         list.dedup();
-    });
+    }
     partners
 }
 
