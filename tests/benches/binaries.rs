@@ -21,7 +21,9 @@
 //!   `<workspace>/target/release`); build them with
 //!   `cargo build --release --workspace --bins --locked`, or run `tests/bench`;
 //! - `VISION_BENCH_SIZES`: the sizes, comma-separated (default `300,3000`);
-//! - `VISION_BENCH_ROUNDS`: rounds at every size (default 15 up to 1000 stories, 7 above);
+//! - `VISION_BENCH_ROUNDS`: rounds at every size (default 101 up to 1000 stories, 21 above:
+//!   a run at 300 stories takes about 10 ms, so that its median moves little with a slow
+//!   moment of the machine);
 //! - `VISION_BENCH_QUICK=1`: a smoke test, 30 stories and 2 rounds.
 //!
 //! Run by `cargo test --benches` (without `--bench`), it only says how to run it.
@@ -116,7 +118,7 @@ impl Settings {
     }
 
     fn rounds(&self, size: usize) -> usize {
-        self.rounds.unwrap_or(if size <= 1000 { 15 } else { 7 }).max(1)
+        self.rounds.unwrap_or(if size <= 1000 { 101 } else { 21 }).max(1)
     }
 }
 
