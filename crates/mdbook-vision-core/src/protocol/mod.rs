@@ -410,9 +410,8 @@ mod tests {
 
     #[test]
     fn contents_sent_after_many_sub_chapters_come_back_in_their_place() {
-        // Four nested parents, each with its content after its sub-chapters: when the
-        // innermost's children are written, the contents of the four parents, in four
-        // different batches, are still waiting to be written.
+        // Four nested parents of 40 chapters each, every parent's content sent after its
+        // sub-chapters: the answer keeps that order, and an edit lands in its own chapter.
         let leaf =
             |n: usize| format!(r#"{{"Chapter":{{"name":"c{n}","path":"c{n}.md","content":"{n}\n"}}}}"#);
         let mut items = (1000..1040).map(leaf).collect::<Vec<_>>().join(",");
