@@ -35,15 +35,19 @@ impl Feature for Characters {
         // Longer names first, so "Alan Turing" wins over "Alan".
         let mut by_length: Vec<CharacterId> = book.cast_ids().collect();
         by_length.sort_by_key(|&id| std::cmp::Reverse(book.character_at(id).name.len()));
-        Box::new(CharacterLinks { book, by_length })
+        let mut rank = vec![0; by_length.len()];
+        for (position, id) in by_length.iter().enumerate() {
+            rank[id.index()] = position;
+        }
+        Box::new(CharacterLinks { book, rank })
     }
 }
 
 /// The characters feature prepared for a book.
 struct CharacterLinks<'b> {
     book: &'b VisionBook<'b>,
-    /// The cast, longest names first.
-    by_length: Vec<CharacterId>,
+    /// Each cast member's place when the cast is ordered longest names first, by id.
+    rank: Vec<usize>,
 }
 
 impl PageEditor for CharacterLinks<'_> {
@@ -83,6 +87,8 @@ impl CharacterLinks<'_> {
         let all = book.mentions(page);
         let mut mentions: Vec<&CastMention> = Vec::with_capacity(all.len());
         mentions.extend(all.iter().filter(|m| book.settings.link_headings || !m.in_heading));
+        // The names mentioned, longest first, each with its mentions in the order of the text.
+        mentions.sort_by_key(|m| self.rank[m.character.index()]);
         // What is linked already, start to end: links never overlap, so the one that starts
         // last before a mention's end is the only one it can overlap.
         let mut linked: BTreeMap<usize, usize> = links.iter().map(|l| (l.range.start, l.range.end)).collect();
@@ -93,7 +99,8 @@ impl CharacterLinks<'_> {
         let mut linked_in = vec![false; sections.len() + 1];
         let mut to_clear = Vec::new();
         let slot = |scope: Option<usize>| scope.unwrap_or(sections.len());
-        for &id in &self.by_length {
+        for mentions_of_one in mentions.chunk_by(|a, b| a.character == b.character) {
+            let id = mentions_of_one[0].character;
             let character = book.character_at(id);
             // A link to the character's page counts for every name of that page (`Alan`, `Al`),
             // so that a second run links nothing more.
@@ -110,7 +117,7 @@ impl CharacterLinks<'_> {
                 linked_in[scope] = true;
                 to_clear.push(scope);
             }
-            for mention in mentions.iter().filter(|m| m.character == id) {
+            for mention in mentions_of_one {
                 let mention = mention.range.clone();
                 let overlaps =
                     linked.range(..mention.end).next_back().is_some_and(|(_, &end)| end > mention.start);
