@@ -107,17 +107,18 @@ fn write_escaped(out: &mut impl Write, text: &str) -> io::Result<()> {
     let bytes = text.as_bytes();
     let (mut copied_to, mut at) = (0, 0);
     while at < bytes.len() {
-        if let Some(eight) = bytes.get(at..at + 8).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
-            match needing_escape(u64::from_le_bytes(eight)) {
-                0 => {
-                    at += 8;
-                    continue;
+        // Straight to the first byte that may need an escape, eight bytes at a time.
+        let (words, _) = bytes[at..].as_chunks::<8>();
+        for word in words {
+            match needing_escape(u64::from_le_bytes(*word)) {
+                0 => at += 8,
+                lanes => {
+                    at += lanes.trailing_zeros() as usize / 8;
+                    break;
                 }
-                // Straight to the first byte that needs one.
-                lanes => at += lanes.trailing_zeros() as usize / 8,
             }
         }
-        let byte = bytes[at];
+        let Some(&byte) = bytes.get(at) else { break };
         at += 1;
         let short = match byte {
             b'"' => b'"',
