@@ -184,14 +184,16 @@ fn load_with(
     let book = read_chapters(&summary, &root.join(&config.book.src))
         .with_context(|| format!("cannot load the book in {}", root.display()))?;
     let context = PreprocessorContext::new(root.to_path_buf(), config, "html".to_owned());
-    let mut chapters = book.clone();
-    if use_defaults {
+    let chapters = if use_defaults {
+        // The book as read stays to place the link errors at the chapters they come from.
         let (linked, errors) = catch_errors(|| LinkPreprocessor::new().run(&context, book.clone()));
-        chapters = linked?;
+        let linked = linked?;
         let src = context.config.book.src.display().to_string().replace('\\', "/");
         findings.extend(errors.iter().map(|error| link_error(&book, &src, error)));
-        chapters = IndexPreprocessor::new().run(&context, chapters)?;
-    }
+        IndexPreprocessor::new().run(&context, linked)?
+    } else {
+        book
+    };
     let mut request = serde_json::to_value((&context, &chapters))?;
     // The heading ids and the parsing are those of the mdBook that builds the book.
     request[0]["mdbook_version"] = Value::String(installed_mdbook());
