@@ -1,5 +1,6 @@
 //! Kinds of page: status quo, shiny future, character, design doc, roadmap, and any the book
-//! configures, each decided by path globs.
+//! configures, each decided by path globs; and the other globs that sort pages by path (pages
+//! that are never stories, pages the cast is read from).
 
 pub use globset::GlobSet;
 use globset::{Candidate, GlobBuilder, GlobSetBuilder};
@@ -56,21 +57,42 @@ impl Kind {
     }
 }
 
-/// The kinds of a book, with their compiled globs, in the order they are tried.
+/// The kinds of a book, with their compiled globs, in the order they are tried; and the
+/// compiled `not-stories` and `cast-pages` globs. They are compiled once per run, while the
+/// request is read.
 #[derive(Debug, Clone)]
 pub struct Kinds {
     names: Vec<String>,
     globs: Vec<GlobSet>,
     not_stories: GlobSet,
+    cast_pages: GlobSet,
+    /// The problems with the `cast-pages` globs, reported only when the cast is read from
+    /// pages (not configured).
+    cast_pages_findings: Vec<Diagnostic>,
+}
+
+/// What a page's path says of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathClass {
+    /// Its kind: the first whose globs match.
+    pub kind: Option<Kind>,
+    /// Whether it matches the `not-stories` globs.
+    pub not_a_story: bool,
+    /// Whether it matches the `cast-pages` globs.
+    pub cast_page: bool,
 }
 
 impl Kinds {
     /// The kinds `settings` declare: the defaults, overridden or extended. Bad globs are
-    /// reported.
+    /// reported (those of `cast-pages` by [`Kinds::cast_pages_findings`]).
     pub fn new(settings: &Settings, diagnostics: &mut Vec<Diagnostic>) -> Self {
         let kinds = settings.kind_globs();
         debug_assert!(DEFAULT_KINDS.iter().zip(&kinds).all(|((default, _), (kind, _))| default == kind));
+        let mut cast_pages_findings = Vec::new();
+        let cast_pages = build_globs(&settings.cast_page_globs(), "cast-pages", &mut cast_pages_findings);
         Kinds {
+            cast_pages,
+            cast_pages_findings,
             names: kinds.iter().map(|(kind, _)| kind.clone()).collect(),
             globs: kinds
                 .iter()
@@ -106,11 +128,20 @@ impl Kinds {
         self.kind_of(&Candidate::new(file))
     }
 
-    /// The kind of the page whose file is `file`, as [`Kinds::of_file`], and whether the file
-    /// matches the `not-stories` globs: the path is prepared for matching once, for both.
-    pub fn classify(&self, file: &str) -> (Option<Kind>, bool) {
+    /// What the globs say of the page whose file is `file`: the path is prepared for
+    /// matching once, for all of them.
+    pub fn classify(&self, file: &str) -> PathClass {
         let candidate = Candidate::new(file);
-        (self.kind_of(&candidate), self.not_stories.is_match_candidate(&candidate))
+        PathClass {
+            kind: self.kind_of(&candidate),
+            not_a_story: self.not_stories.is_match_candidate(&candidate),
+            cast_page: self.cast_pages.is_match_candidate(&candidate),
+        }
+    }
+
+    /// The problems with the `cast-pages` globs (bad globs are left out of them).
+    pub fn cast_pages_findings(&self) -> &[Diagnostic] {
+        &self.cast_pages_findings
     }
 
     fn kind_of(&self, candidate: &Candidate<'_>) -> Option<Kind> {

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use std::ops::Range;
 
 pub use self::cast::{CastMention, Character};
-pub use self::kind::{GlobSet, Kind, Kinds, build_globs};
+pub use self::kind::{GlobSet, Kind, Kinds, PathClass, build_globs};
 pub use self::links::CharacterLink;
 
 use self::page::push_plain_relative_path;
@@ -459,11 +459,11 @@ impl<'a> VisionBook<'a> {
     }
 
     fn discovered_cast(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Character> {
-        let globs = build_globs(&self.settings.cast_page_globs(), "cast-pages", diagnostics);
+        diagnostics.extend_from_slice(self.kinds.cast_pages_findings());
         self.page_ids()
             .filter(|&id| {
                 let page = self.page(id);
-                page.source.file().is_some_and(|f| globs.is_match(f)) && !page.not_a_story
+                page.cast_page && !page.not_a_story
             })
             .flat_map(|id| cast::declared_on(id, self.page(id)))
             .collect()

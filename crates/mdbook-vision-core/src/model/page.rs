@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use super::PageId;
 use super::cast::CastMention;
-use super::kind::{Kind, Kinds};
+use super::kind::{Kind, Kinds, PathClass};
 use super::links::CharacterLink;
 use crate::diagnostics::Location;
 use crate::markdown::{Document, Flavor};
@@ -41,6 +41,8 @@ pub struct Page<'a> {
     /// Whether it is an index page or matches the `not-stories` globs: such a page holds no
     /// implicit story.
     pub not_a_story: bool,
+    /// Whether it matches the `cast-pages` globs.
+    pub(super) cast_page: bool,
     /// The mentions of cast members in its prose (headings included), in order, once asked
     /// for: see [`super::VisionBook::mentions`].
     pub(super) mentions: OnceLock<Vec<CastMention>>,
@@ -54,7 +56,7 @@ impl<'a> Page<'a> {
     /// source folder (`book.src`).
     pub(super) fn new(source: &'a ChapterSource<'a>, flavor: Flavor, src_dir: &str, kinds: &Kinds) -> Self {
         let file = source.file().unwrap_or_default();
-        let (kind, listed_not_a_story) = kinds.classify(file);
+        let PathClass { kind, not_a_story: listed_not_a_story, cast_page } = kinds.classify(file);
         let holds_stories = kind.is_some_and(Kind::holds_stories) && !listed_not_a_story;
         let is_index = is_index_file(file) || (source.has_sub_items && !holds_stories);
         let output_path = output_path(source.path.as_deref().unwrap_or(file));
@@ -69,6 +71,7 @@ impl<'a> Page<'a> {
             parent: source.parent.map(PageId::at),
             part_of: None,
             not_a_story: is_index || listed_not_a_story,
+            cast_page: cast_page && source.file().is_some(),
             mentions: OnceLock::new(),
             character_links: OnceLock::new(),
         }
