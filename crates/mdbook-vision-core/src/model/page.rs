@@ -280,23 +280,20 @@ pub fn resolve(from: &str, destination: &str) -> Option<String> {
         Some(absolute) => ("", absolute),
         None => (from.rsplit_once('/').map_or("", |(folder, _)| folder), path),
     };
-    let mut parts: Vec<&str> = Vec::new();
+    let mut resolved = String::with_capacity(folder.len() + path.len() + 4);
     for part in folder.split('/').chain(path.split('/')) {
         match part {
             "" | "." => {}
             // Above `src` there are no pages.
-            ".." => {
-                parts.pop()?;
+            ".." if resolved.is_empty() => return None,
+            ".." => resolved.truncate(resolved.rfind('/').unwrap_or(0)),
+            part => {
+                if !resolved.is_empty() {
+                    resolved.push('/');
+                }
+                resolved.push_str(part);
             }
-            part => parts.push(part),
         }
-    }
-    let mut resolved = String::with_capacity(folder.len() + path.len() + 4);
-    for part in parts {
-        if !resolved.is_empty() {
-            resolved.push('/');
-        }
-        resolved.push_str(part);
     }
     if resolved.ends_with(".html") {
         resolved.truncate(resolved.len() - ".html".len());
