@@ -10,6 +10,7 @@
 //! spliced as the answer is written, never held whole.
 
 mod read;
+mod unescape;
 mod write;
 
 use std::borrow::Cow;
@@ -244,7 +245,7 @@ fn unescape_contents(input: String, entries: &[read::Entry]) -> Result<(String, 
     let mut bytes = input.into_bytes();
     let mut places = split_at_spans(&mut bytes, &spans)?;
     let lengths: Vec<usize> =
-        places.par_iter_mut().map(|place| unescape_in_place(place)).collect::<Result<_>>()?;
+        places.par_iter_mut().map(|place| unescape::unescape_in_place(place)).collect::<Result<_>>()?;
     drop(places);
     let input = String::from_utf8(bytes).context("a chapter's content is not valid UTF-8")?;
     let contents = spans.iter().zip(lengths).map(|(span, length)| span.start..span.start + length).collect();
@@ -267,17 +268,6 @@ fn split_at_spans<'b>(bytes: &'b mut [u8], spans: &[read::Span]) -> Result<Vec<&
         (rest, offset) = (tail, span.end);
     }
     places.into_iter().map(|p| p.context("a chapter's content was not found")).collect()
-}
-
-/// Unescapes the JSON string in `place` into its start, blanks the rest, and returns the
-/// length of its text.
-fn unescape_in_place(place: &mut [u8]) -> Result<usize> {
-    let text: String = serde_json::from_slice(place).context("a chapter's content is not a JSON string")?;
-    let length = text.len();
-    let (start, rest) = place.split_at_mut_checked(length).context("a content longer than its string")?;
-    start.copy_from_slice(text.as_bytes());
-    rest.fill(b' ');
-    Ok(length)
 }
 
 /// Each entry's place among the chapters that have a file (a path or a source path).
