@@ -11,6 +11,23 @@
 /// Characters escaped in generated inline text.
 const ESCAPED: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '!', '&', '~', '{', '}', '#'];
 
+/// For each byte, whether text made only of such bytes is copied as it is: printable ASCII
+/// outside [`ESCAPED`]. Generated links are many, and this is looked up for each of their bytes.
+const PLAIN_TEXT: [bool; 256] = {
+    let mut plain = [false; 256];
+    let mut byte = b' ';
+    while byte <= b'~' {
+        plain[byte as usize] = true;
+        byte += 1;
+    }
+    let mut escaped = 0;
+    while escaped < ESCAPED.len() {
+        plain[ESCAPED[escaped] as usize] = false;
+        escaped += 1;
+    }
+    plain
+};
+
 /// `text` as inline markdown that renders as exactly `text`, on one line.
 pub fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
@@ -21,7 +38,7 @@ pub fn escape_text(text: &str) -> String {
 /// Appends [`escape_text`] of `text` to `out`.
 fn push_escaped_text(out: &mut String, text: &str) {
     // Most text has nothing to escape: printable ASCII outside `ESCAPED`.
-    if text.bytes().all(|b| (b' '..=b'~').contains(&b) && !ESCAPED.contains(&char::from(b))) {
+    if text.bytes().all(|b| PLAIN_TEXT[usize::from(b)]) {
         out.push_str(text);
         return;
     }
@@ -103,7 +120,7 @@ fn push_link_destination(out: &mut String, destination: &str) {
     let special =
         |c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '(' | ')' | '\\' | '|');
     // Most destinations are printable ASCII, checked byte by byte.
-    let plain = |b: u8| b.is_ascii_graphic() && !special(char::from(b));
+    let plain = |b: u8| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'(' | b')' | b'\\' | b'|');
     let bare = !destination.is_empty()
         && (destination.bytes().all(plain) || destination.chars().all(|c| !special(c)));
     if bare {
@@ -197,6 +214,28 @@ mod tests {
         assert_eq!(safe_inline("`Sink` and *x*"), "`Sink` and *x*");
         assert_eq!(safe_inline("a ] [b](c) <script>x</script>"), "a \\] b \\<script\\>x\\</script\\>");
         assert_eq!(safe_inline("`` a`b ``"), "``a`b``");
+    }
+
+    #[test]
+    fn each_ascii_character_is_escaped_alone_as_in_any_text() {
+        for byte in 0..=0x7fu8 {
+            let c = char::from(byte);
+            // After a non-ASCII letter the whole text takes the way that looks at every character.
+            let expected = escape_text(&format!("é{c}")).split_off('é'.len_utf8());
+            assert_eq!(escape_text(&c.to_string()), expected, "{c:?}");
+            let punctuation = ESCAPED.contains(&c);
+            assert_eq!(expected.starts_with('\\'), punctuation, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn each_ascii_character_of_a_destination_is_read_alike_in_any_destination() {
+        for byte in 0..=0x7fu8 {
+            let c = char::from(byte);
+            let alone = link_destination(&format!("a{c}"));
+            let beside_non_ascii = link_destination(&format!("é{c}"));
+            assert_eq!(alone.starts_with('<'), beside_non_ascii.starts_with('<'), "{c:?}");
+        }
     }
 
     #[test]
