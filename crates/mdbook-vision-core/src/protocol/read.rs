@@ -140,7 +140,14 @@ fn span_of(base: usize, raw: &RawValue) -> Span {
 
 /// The string `raw` holds, if it is one.
 fn string_of(raw: &RawValue) -> Option<String> {
-    raw.get().starts_with('"').then(|| serde_json::from_str(raw.get()).ok()).flatten()
+    let json = raw.get();
+    // Most names and paths hold no escape: the text between the quotes is the string (the
+    // request has been checked as JSON, so it holds no control character either).
+    let inner = json.strip_prefix('"').and_then(|rest| rest.strip_suffix('"'));
+    if let Some(text) = inner.filter(|text| !text.contains('\\')) {
+        return Some(text.to_owned());
+    }
+    json.starts_with('"').then(|| serde_json::from_str(json).ok()).flatten()
 }
 
 struct RequestVisitor<'p> {
