@@ -12,7 +12,8 @@
 //! - [`generate`]: markdown generated with correct escaping;
 //! - [`diagnostics`]: findings and their one renderer, and [`codes`], every kind of finding;
 //! - [`feature`]: the registry of features and the trait they implement;
-//! - [`run`]: the single pass that runs features over a book.
+//! - [`run`]: the single pass that runs features over a book;
+//! - [`testing`]: helpers for the suite's tests.
 
 pub mod codes;
 pub mod config;
@@ -26,3 +27,4 @@ pub mod model;
 pub mod protocol;
 pub mod run;
 pub mod splice;
+pub mod testing;

@@ -326,12 +326,8 @@ mod tests {
             "ZOË",
             "Q2",
         ];
-        // A small linear congruential generator: the same cases on every run.
-        let mut seed: u64 = 0x5eed;
-        let mut next = |bound: usize| {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            usize::try_from(seed >> 33).unwrap_or(0) % bound
-        };
+        let mut lcg = mdbook_vision_core::testing::Lcg::default();
+        let mut next = |bound: usize| lcg.below(bound);
         for _ in 0..5000 {
             let text: String = (0..next(12)).map(|_| PIECES[next(PIECES.len())]).collect();
             assert_eq!(normalize(&text), normalize_as_before(&text), "{text:?}");

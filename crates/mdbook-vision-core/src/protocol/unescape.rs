@@ -114,12 +114,8 @@ mod tests {
     fn random_strings_decode_as_serde_json_decodes_them() {
         const PIECES: &[&str] =
             &["a", "é", "😀", "\n", "\"", "\\", "/", "\t", "\u{0}", "\u{1f}", "\u{7f}", " "];
-        // A small linear congruential generator: the same cases on every run.
-        let mut seed: u64 = 0x5eed;
-        let mut next = |bound: usize| {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            usize::try_from(seed >> 33).unwrap_or(0) % bound
-        };
+        let mut lcg = crate::testing::Lcg::default();
+        let mut next = |bound: usize| lcg.below(bound);
         for _ in 0..2000 {
             let text: String = (0..next(40)).map(|_| PIECES[next(PIECES.len())]).collect();
             let json = serde_json::to_string(&text).expect("a string");
