@@ -8,6 +8,7 @@
 //! that preprocessor ran first. Lookups by id, name, page and path go through indexes built
 //! with the model.
 
+mod block;
 mod cast;
 mod checks;
 mod kind;

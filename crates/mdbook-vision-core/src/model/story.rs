@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use super::block::{self, Entry, Value};
 use super::kind::{Kind, Kinds};
 use super::page::Page;
 use super::{PageId, StoryId};
@@ -369,8 +370,8 @@ fn parse_block(
     let faulty = |values| Declaration { range: block.range.clone(), rendered: false, values, faulty: true };
     let at =
         |range: Range<usize>| page.location(block.source_offset(range.start)..block.source_offset(range.end));
-    let table = match toml::de::DeTable::parse(&block.body) {
-        Ok(table) => table.into_inner(),
+    let entries = match block::entries(&block.body) {
+        Ok(entries) => entries,
         Err(error) => {
             let range = error.span().unwrap_or(0..0);
             diagnostics.push(
@@ -387,10 +388,10 @@ fn parse_block(
     let mut meta = StoryMeta::default();
     let mut values = Vec::new();
     let mut ok = true;
-    for (key, value) in &table {
-        let key_name = key.get_ref().as_ref();
-        let value_range = block.source_offset(value.span().start)..block.source_offset(value.span().end);
-        match read_value(&mut meta, key_name, value.get_ref()) {
+    for Entry { key, key_span, value, value_span } in &entries {
+        let key_name = key.as_ref();
+        let value_range = block.source_offset(value_span.start)..block.source_offset(value_span.end);
+        match read_value(&mut meta, key_name, value) {
             Ok(()) => {
                 // read_value knows only the keys of STORY_KEYS.
                 if let Some(known) = STORY_KEYS.iter().find(|known| **known == key_name) {
@@ -401,7 +402,7 @@ fn parse_block(
                 ok = false;
                 let (range, diagnostic) = match problem {
                     ValueProblem::UnknownKey => (
-                        key.span(),
+                        key_span.clone(),
                         Diagnostic::new(
                             codes::UNKNOWN_KEY,
                             format!("unknown key `{key_name}` in a story block"),
@@ -413,7 +414,7 @@ fn parse_block(
                         )),
                     ),
                     ValueProblem::Expected(what) => (
-                        value.span(),
+                        value_span.clone(),
                         Diagnostic::new(codes::BAD_VALUE, format!("`{key_name}` must be {what}")),
                     ),
                 };
@@ -440,19 +441,19 @@ enum ValueProblem {
     Expected(&'static str),
 }
 
-fn read_value(meta: &mut StoryMeta, key: &str, value: &toml::de::DeValue<'_>) -> Result<(), ValueProblem> {
+fn read_value(meta: &mut StoryMeta, key: &str, value: &Value<'_>) -> Result<(), ValueProblem> {
     let one = || match value {
-        toml::de::DeValue::String(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
+        Value::String(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
         _ => Err(ValueProblem::Expected("a non-empty string")),
     };
     let list = || match value {
-        toml::de::DeValue::String(s) if s.trim().is_empty() => Ok(Vec::new()),
-        toml::de::DeValue::String(s) => Ok(vec![s.trim().to_owned()]),
-        toml::de::DeValue::Array(items) => items
+        Value::String(s) if s.trim().is_empty() => Ok(Vec::new()),
+        Value::String(s) => Ok(vec![s.trim().to_owned()]),
+        Value::Array(items) => items
             .iter()
-            .map(|item| match item.get_ref() {
-                toml::de::DeValue::String(s) => Ok(s.trim().to_owned()),
-                _ => Err(ValueProblem::Expected("a string or an array of strings")),
+            .map(|item| match item {
+                Some(s) => Ok(s.trim().to_owned()),
+                None => Err(ValueProblem::Expected("a string or an array of strings")),
             })
             .filter(|item| item.as_ref().map_or(true, |s| !s.is_empty()))
             .collect(),
