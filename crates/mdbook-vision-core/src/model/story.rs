@@ -92,8 +92,9 @@ pub struct Declaration {
     pub range: Range<usize>,
     /// Whether it is a rendered table's marker rather than a ```` ```story ```` block.
     pub rendered: bool,
-    /// For each key of [`STORY_KEYS`] written in the block, the source range of its value,
-    /// in the order written: a handful per block, kept for the whole run.
+    /// For each key of [`STORY_KEYS`] written in the block, the source range of its value: a
+    /// handful per block, kept for the whole run, and looked up by key (their order is that
+    /// of the block's entries, see `block::entries`).
     values: Vec<(&'static str, Range<usize>)>,
     /// Whether the block has problems (reported): it is then left as written.
     pub faulty: bool,
