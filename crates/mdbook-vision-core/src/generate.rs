@@ -117,10 +117,10 @@ pub fn link_destination(destination: &str) -> String {
 
 /// Appends [`link_destination`] of `destination` to `out`.
 fn push_link_destination(out: &mut String, destination: &str) {
-    let special =
-        |c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '(' | ')' | '\\' | '|');
-    // Most destinations are printable ASCII, checked byte by byte.
-    let plain = |b: u8| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'(' | b')' | b'\\' | b'|');
+    let bracket_or_escape = |c: char| matches!(c, '<' | '>' | '(' | ')' | '\\' | '|');
+    let special = |c: char| c.is_whitespace() || c.is_control() || bracket_or_escape(c);
+    // Most destinations are printable ASCII (never whitespace nor control), checked byte by byte.
+    let plain = |b: u8| b.is_ascii_graphic() && !bracket_or_escape(char::from(b));
     let bare = !destination.is_empty()
         && (destination.bytes().all(plain) || destination.chars().all(|c| !special(c)));
     if bare {
