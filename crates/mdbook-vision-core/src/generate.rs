@@ -13,20 +13,30 @@ const ESCAPED: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '!', '&
 
 /// For each byte, whether text made only of such bytes is copied as it is: printable ASCII
 /// outside [`ESCAPED`]. Generated links are many, and this is looked up for each of their bytes.
-const PLAIN_TEXT: [bool; 256] = {
-    let mut plain = [false; 256];
-    let mut byte = b' ';
+const PLAIN_TEXT: [bool; 256] = ascii_table(b' ', ESCAPED);
+
+/// The characters a bare link destination cannot hold (it would end, or they would escape).
+const BRACKETS_AND_ESCAPES: &[char] = &['<', '>', '(', ')', '\\', '|'];
+
+/// For each byte, whether a destination made only of such bytes is written bare: printable
+/// ASCII but space, outside [`BRACKETS_AND_ESCAPES`].
+const PLAIN_DESTINATION: [bool; 256] = ascii_table(b'!', BRACKETS_AND_ESCAPES);
+
+/// For each byte, whether it is ASCII from `first` to `~` and not one of `except`.
+const fn ascii_table(first: u8, except: &[char]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut byte = first;
     while byte <= b'~' {
-        plain[byte as usize] = true;
+        table[byte as usize] = true;
         byte += 1;
     }
-    let mut escaped = 0;
-    while escaped < ESCAPED.len() {
-        plain[ESCAPED[escaped] as usize] = false;
-        escaped += 1;
+    let mut excepted = 0;
+    while excepted < except.len() {
+        table[except[excepted] as usize] = false;
+        excepted += 1;
     }
-    plain
-};
+    table
+}
 
 /// `text` as inline markdown that renders as exactly `text`, on one line.
 pub fn escape_text(text: &str) -> String {
@@ -117,12 +127,11 @@ pub fn link_destination(destination: &str) -> String {
 
 /// Appends [`link_destination`] of `destination` to `out`.
 fn push_link_destination(out: &mut String, destination: &str) {
-    let bracket_or_escape = |c: char| matches!(c, '<' | '>' | '(' | ')' | '\\' | '|');
-    let special = |c: char| c.is_whitespace() || c.is_control() || bracket_or_escape(c);
+    let special = |c: char| c.is_whitespace() || c.is_control() || BRACKETS_AND_ESCAPES.contains(&c);
     // Most destinations are printable ASCII (never whitespace nor control), checked byte by byte.
-    let plain = |b: u8| b.is_ascii_graphic() && !bracket_or_escape(char::from(b));
     let bare = !destination.is_empty()
-        && (destination.bytes().all(plain) || destination.chars().all(|c| !special(c)));
+        && (destination.bytes().all(|b| PLAIN_DESTINATION[usize::from(b)])
+            || destination.chars().all(|c| !special(c)));
     if bare {
         out.push_str(destination);
         return;
