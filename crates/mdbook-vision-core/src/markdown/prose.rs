@@ -110,10 +110,12 @@ impl NameFinder {
         let span = first.start..last.end;
         let mut found = Vec::new();
         let mut again = vec![false; ranges.len()];
+        // The ranges that start at or before the latest match: matches come in order.
+        let mut started = 0;
         search.each_match(&text[span.clone()], |hit| {
             let (start, end) = (span.start + hit.start(), span.start + hit.end());
-            let within = ranges.partition_point(|r| r.start <= start).checked_sub(1);
-            match within {
+            started += ranges[started..].iter().take_while(|r| r.start <= start).count();
+            match started.checked_sub(1) {
                 Some(within) if end <= ranges[within].end => {
                     found.extend(self.whole_word(text, start..end, hit.pattern().as_usize(), within));
                 }
