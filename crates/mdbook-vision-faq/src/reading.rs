@@ -97,15 +97,15 @@ pub fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection>
 
 /// Whether `title` holds "Frequently Asked Questions", in any case.
 fn names_faq(title: &str) -> bool {
-    if title.is_ascii() {
-        // Most titles: compared byte by byte, without lowercasing a copy.
-        return title
-            .as_bytes()
-            .windows(FAQ_TITLE.len())
-            .any(|w| w.eq_ignore_ascii_case(FAQ_TITLE.as_bytes()));
-    }
-    title.to_lowercase().contains(FAQ_TITLE)
+    // Most titles: compared byte by byte, without lowercasing a copy. Lowercasing gives an
+    // ASCII letter for two non-ASCII characters only: the Kelvin sign (`k`, which the title
+    // holds) and `İ` (`i` with a combining dot after it, which breaks the title).
+    title.as_bytes().windows(FAQ_TITLE.len()).any(|w| w.eq_ignore_ascii_case(FAQ_TITLE.as_bytes()))
+        || (title.contains(KELVIN_SIGN) && title.to_lowercase().contains(FAQ_TITLE))
 }
+
+/// The one character besides `K` whose lowercase is `k`.
+const KELVIN_SIGN: char = '\u{212A}';
 
 /// Whether `html` opens a `<summary>` that holds "Frequently Asked Questions", on its line or
 /// on the next few lines of the same HTML block.
@@ -223,5 +223,15 @@ mod tests {
         for title in ["Frequently asked", "Questions", "🤔 Frequently-asked questions", ""] {
             assert!(!names_faq(title), "{title}");
         }
+        assert!(names_faq("Frequently As\u{212A}ed Questions"), "lowercased, the Kelvin sign is `k`");
+        assert!(!names_faq("Frequently Asked Quest\u{130}ons"), "lowercased, `İ` is `i̇`");
+    }
+
+    /// What `names_faq` relies on to compare most titles as bytes.
+    #[test]
+    fn only_two_non_ascii_characters_lowercase_to_an_ascii_letter() {
+        let lowercase_to_ascii: Vec<char> =
+            ('\u{80}'..=char::MAX).filter(|c| c.to_lowercase().any(|l| l.is_ascii_alphabetic())).collect();
+        assert_eq!(lowercase_to_ascii, ['\u{130}', super::KELVIN_SIGN]);
     }
 }
