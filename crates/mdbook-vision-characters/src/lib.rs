@@ -8,9 +8,10 @@
 //! definition is missing, or points at a page the book does not have, is pointed at the right
 //! page and reported as a note.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
+use foldhash::HashSet;
 use mdbook_vision_core::codes;
 use mdbook_vision_core::config::LinkMentions;
 use mdbook_vision_core::diagnostics::Diagnostic;

@@ -9,6 +9,8 @@
 use std::fmt::Write as _;
 use std::ops::Range;
 
+use foldhash::{HashMap, HashMapExt};
+
 use crate::codes::Code;
 
 /// How serious a finding is.
@@ -379,7 +381,7 @@ impl Diagnostics {
     /// Every finding, and whether it is shown: past [`SHOWN_ALIKE`] findings of one code in
     /// one file, the rest are only counted.
     fn shown(&self) -> Vec<(&Diagnostic, bool)> {
-        let mut seen: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
         self.items
             .iter()
             .map(|d| {

@@ -1,6 +1,6 @@
 //! Matching questions against required wordings.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 /// Stands for NAME while a wording is normalized.
 const NAME: char = '\u{1}';

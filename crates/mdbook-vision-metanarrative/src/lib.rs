@@ -11,9 +11,9 @@
 
 mod args;
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use foldhash::{HashMap, HashMapExt};
 use mdbook_vision_core::codes;
 use mdbook_vision_core::diagnostics::{Diagnostic, suggestion};
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};

@@ -4,8 +4,7 @@
 //! ignored) or by a word: its key or its label, in any case, bare or as `:word:`, with spaces,
 //! `-` and `_` ignored (`vacation`, `:on_vacation:`, `On vacation`).
 
-use std::collections::HashMap;
-
+use foldhash::{HashMap, HashMapExt};
 use mdbook_vision_core::codes;
 use mdbook_vision_core::config::LegendEntry;
 use mdbook_vision_core::diagnostics::{Diagnostic, Location, nearest};

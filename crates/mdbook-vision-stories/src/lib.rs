@@ -7,8 +7,7 @@
 //! The table is preceded by the model's marker comment, so the other features still see the
 //! story's metadata after this one has run.
 
-use std::collections::HashMap;
-
+use foldhash::HashMap;
 use mdbook_vision_core::codes;
 use mdbook_vision_core::config::Settings;
 use mdbook_vision_core::diagnostics::{Diagnostic, Location, suggestion};

@@ -1,8 +1,8 @@
 //! Headings, and the HTML ids mdBook gives them.
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
 use super::Flavor;

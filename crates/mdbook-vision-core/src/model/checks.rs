@@ -1,8 +1,7 @@
 //! The book's own consistency: story ids are unique, story blocks name cast members, and
 //! pairings are between a status quo and a shiny future story and mutual.
 
-use std::collections::HashSet;
-
+use foldhash::{HashSet, HashSetExt};
 use rayon::prelude::*;
 
 use super::kind::Kind;

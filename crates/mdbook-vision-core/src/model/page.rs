@@ -2,9 +2,10 @@
 //! relative paths between them.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
+
+use foldhash::{HashMap, HashMapExt};
 
 use super::PageId;
 use super::cast::CastMention;

@@ -1,9 +1,9 @@
 //! Stories and their metadata: ```` ```story ```` blocks, the markers of the tables made from
 //! them, and the stories found on each page.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
+use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Serialize};
 
 use super::block::{self, Entry, Value};

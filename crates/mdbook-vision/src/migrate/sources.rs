@@ -1,10 +1,11 @@
 //! The book being migrated, in memory: every chapter as its file holds it, as the steps so far
 //! have left it, with the model of the suite built over it and the suite's rendering of it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
+use foldhash::{HashMap, HashMapExt};
 use mdbook_vision_core::config;
 use mdbook_vision_core::diagnostics::{Diagnostic, Diagnostics, Level};
 use mdbook_vision_core::feature::{COMBINED, tables};

@@ -11,9 +11,10 @@
 //!   tables may be added (a story block where there was no table);
 //! - it gets no new error.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use anyhow::Result;
+use foldhash::HashMap;
 use mdbook_vision_core::codes;
 use mdbook_vision_core::diagnostics::{Diagnostic, Level};
 use mdbook_vision_core::markdown::{Document, Element, Flavor, NodeKind, end_of};
