@@ -20,7 +20,7 @@ impl VisionBook<'_> {
                 let story = &self.stories[index];
                 let mut findings = Vec::new();
                 // The first story with an id, in book order, is the one the others repeat.
-                let first = self.stories_with_id(&story.id).first().copied().unwrap_or(StoryId::at(index));
+                let first = self.stories_with_id(&story.id).next().unwrap_or(StoryId::at(index));
                 if first.index() != index {
                     findings.push(self.duplicate_id(story, self.story_at(first)));
                 }

@@ -30,7 +30,7 @@ pub use self::links::CharacterLink;
 use self::page::push_plain_relative_path;
 pub use self::page::{Page, is_relative_path, output_path, relative_path, resolve};
 pub use self::story::{Declaration, STORY_BLOCK, STORY_KEYS, Story, StoryMeta, section_of, slug};
-use self::story::{PageStories, StoryIndex};
+use self::story::{IdIndex, PageStories, StoryIndex};
 use crate::codes;
 use crate::config::{DEFAULT_HOW_TO_FILE, Settings, TEMPLATE_STEM};
 use crate::diagnostics::{Diagnostic, Location};
@@ -94,9 +94,8 @@ pub struct VisionBook<'a> {
     pub now: u64,
     /// Each page's file and output path, to the first page that has it.
     pages_by_path: HashMap<Cow<'a, str>, PageId>,
-    /// Every story, by id and then in book order: those with one id (more than one is an
-    /// error) are side by side.
-    stories_by_id: Vec<StoryId>,
+    /// Every story, by id and then in book order.
+    stories_by_id: IdIndex,
     /// Each page's stories, as a range of story ids.
     stories_by_page: Vec<Range<usize>>,
     /// Each story's partners, in book order.
@@ -167,7 +166,7 @@ impl<'a> VisionBook<'a> {
             templates: Vec::new(),
             renderer: String::new(),
             now: 0,
-            stories_by_id: Vec::new(),
+            stories_by_id: IdIndex::default(),
             stories_by_page: Vec::new(),
             partners: Vec::new(),
             cast_by_name: HashMap::new(),
@@ -259,12 +258,12 @@ impl<'a> VisionBook<'a> {
 
     /// The story with this id.
     pub fn story(&self, id: &str) -> Option<&Story> {
-        self.stories_with_id(id).first().map(|&id| self.story_at(id))
+        self.stories_with_id(id).next().map(|id| self.story_at(id))
     }
 
     /// Every story with this id, in book order.
-    fn stories_with_id(&self, id: &str) -> &[StoryId] {
-        story::with_id(&self.stories_by_id, |&s| self.story_at(s).id.as_str(), id)
+    fn stories_with_id<'s>(&'s self, id: &'s str) -> impl Iterator<Item = StoryId> + 's {
+        self.stories_by_id.stories_with_id(&self.stories, id)
     }
 
     /// The stories declared on page `page`, in order.
