@@ -13,16 +13,25 @@ pub const NEAR: f64 = 0.8;
 /// `text` as questions are compared: lowercase, straight quotes, without emphasis, brackets,
 /// leading symbols, a trailing "(optional)" or trailing punctuation, spaces collapsed.
 pub fn normalize(text: &str) -> String {
-    let mut normal = String::with_capacity(text.len());
-    if text.is_ascii() {
-        // Most questions: lowercase byte by byte, without Unicode's case tables.
-        push_normal_chars(&mut normal, text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-    } else if text.contains('Σ') {
-        // The one letter whose lowercase depends on its place in a word.
-        push_normal_chars(&mut normal, text.to_lowercase().chars());
-    } else {
-        push_normal_chars(&mut normal, text.chars().flat_map(char::to_lowercase));
-    }
+    let mut normal =
+        if text.is_ascii() && !text.bytes().any(|b| b < b' ' || DROPPED.contains(&b)) && !text.contains("  ")
+        {
+            // Most questions: nothing to drop, no whitespace but single spaces, only letters to
+            // lowercase (a space at either end goes below).
+            text.to_ascii_lowercase()
+        } else {
+            let mut normal = String::with_capacity(text.len());
+            if text.is_ascii() {
+                // Lowercased byte by byte, without Unicode's case tables.
+                push_normal_chars(&mut normal, text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else if text.contains('Σ') {
+                // The one letter whose lowercase depends on its place in a word.
+                push_normal_chars(&mut normal, text.to_lowercase().chars());
+            } else {
+                push_normal_chars(&mut normal, text.chars().flat_map(char::to_lowercase));
+            }
+            normal
+        };
     loop {
         let trimmed = normal
             .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '?' | '!' | '.' | ':' | ';' | ','));
@@ -38,6 +47,9 @@ pub fn normalize(text: &str) -> String {
     normal
 }
 
+/// The ASCII characters a question is compared without: emphasis, brackets and backticks.
+const DROPPED: &[u8] = b"*_[]`";
+
 /// Pushes `chars` (lowercase) to `normal`: straight quotes for curly ones, no emphasis,
 /// brackets or backticks, and one space for each run of whitespace (none at the start).
 fn push_normal_chars(normal: &mut String, chars: impl Iterator<Item = char>) {
@@ -46,7 +58,7 @@ fn push_normal_chars(normal: &mut String, chars: impl Iterator<Item = char>) {
         let c = match c {
             '‘' | '’' => '\'',
             '“' | '”' => '"',
-            '*' | '_' | '[' | ']' | '`' => continue,
+            c if u8::try_from(c).is_ok_and(|b| DROPPED.contains(&b)) => continue,
             c => c,
         };
         if c.is_whitespace() {
