@@ -410,7 +410,7 @@ pub fn main(preprocessor: &Preprocessor<'_>) -> ! {
     }));
     // The run is made on a thread of the pool, not here: each parallel step then starts and
     // ends on the pool, and this thread, which would wait for it, need not be woken between
-    // them (4 to 6% faster at 300 stories). A panic comes back here all the same.
+    // them (4 to 7% faster at 300 stories). A panic comes back here all the same.
     let run = || rayon::scope(|_| run_binary(preprocessor, &args));
     let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
         let what = panic
