@@ -298,7 +298,8 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut fields = Vec::new();
+        // An item is `{"Chapter": {...}}` or `{"PartTitle": "..."}`: one field.
+        let mut fields = Vec::with_capacity(1);
         let mut is_chapter = false;
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if key.starts_with("$serde_json::private") {
@@ -314,7 +315,6 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
             };
             fields.push((key, field));
         }
-        fields.shrink_to_fit();
         Ok((Item::Object(fields), is_chapter))
     }
 }
@@ -356,6 +356,11 @@ impl Visitor<'_> for KeySeed {
     }
 }
 
+/// How many fields mdBook 0.4 and 0.5 send of a chapter (`name`, `content`, `number`,
+/// `sub_items`, `path`, `source_path`, `parent_names`): the fields of one are read into a list
+/// of this size, which then neither grows nor is shrunk.
+const CHAPTER_FIELDS: usize = 7;
+
 struct ChapterSeed<'p> {
     base: usize,
     entries: &'p mut Vec<Entry>,
@@ -381,7 +386,7 @@ impl<'de> Visitor<'de> for ChapterSeed<'_> {
         // Its entry comes before those of its sub-chapters.
         let entry = self.entries.len();
         self.entries.push(Entry { parent: self.parent, ..Entry::default() });
-        let mut fields = Vec::new();
+        let mut fields = Vec::with_capacity(CHAPTER_FIELDS);
         while let Some(key) = map.next_key_seed(KeySeed)? {
             let field = if key == "sub_items" {
                 let seed = ItemsSeed { base: self.base, entries: &mut *self.entries, parent: Some(entry) };
@@ -414,7 +419,6 @@ impl<'de> Visitor<'de> for ChapterSeed<'_> {
             };
             fields.push((key, field));
         }
-        fields.shrink_to_fit();
         Ok(Chapter { entry, fields })
     }
 }
