@@ -13,25 +13,7 @@ pub const NEAR: f64 = 0.8;
 /// `text` as questions are compared: lowercase, straight quotes, without emphasis, brackets,
 /// leading symbols, a trailing "(optional)" or trailing punctuation, spaces collapsed.
 pub fn normalize(text: &str) -> String {
-    let mut normal =
-        if text.is_ascii() && !text.bytes().any(|b| b < b' ' || DROPPED.contains(&b)) && !text.contains("  ")
-        {
-            // Most questions: nothing to drop, no whitespace but single spaces, only letters to
-            // lowercase (a space at either end goes below).
-            text.to_ascii_lowercase()
-        } else {
-            let mut normal = String::with_capacity(text.len());
-            if text.is_ascii() {
-                // Lowercased byte by byte, without Unicode's case tables.
-                push_normal_chars(&mut normal, text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-            } else if text.contains('Σ') {
-                // The one letter whose lowercase depends on its place in a word.
-                push_normal_chars(&mut normal, text.to_lowercase().chars());
-            } else {
-                push_normal_chars(&mut normal, text.chars().flat_map(char::to_lowercase));
-            }
-            normal
-        };
+    let mut normal = lowercase_cleaned(text);
     loop {
         let trimmed = normal
             .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '?' | '!' | '.' | ':' | ';' | ','));
@@ -49,6 +31,27 @@ pub fn normalize(text: &str) -> String {
 
 /// The ASCII characters a question is compared without: emphasis, brackets and backticks.
 const DROPPED: &[u8] = b"*_[]`";
+
+/// `text` lowercase, with straight quotes, without [`DROPPED`] characters and with one space
+/// for each run of whitespace; a space at either end may be left for [`normalize`] to trim.
+fn lowercase_cleaned(text: &str) -> String {
+    if text.is_ascii() && !text.bytes().any(|b| b < b' ' || DROPPED.contains(&b)) && !text.contains("  ") {
+        // Most questions: nothing to drop, no whitespace but single spaces, only letters to
+        // lowercase.
+        return text.to_ascii_lowercase();
+    }
+    let mut normal = String::with_capacity(text.len());
+    if text.is_ascii() {
+        // Lowercased byte by byte, without Unicode's case tables.
+        push_normal_chars(&mut normal, text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else if text.contains('Σ') {
+        // The one letter whose lowercase depends on its place in a word.
+        push_normal_chars(&mut normal, text.to_lowercase().chars());
+    } else {
+        push_normal_chars(&mut normal, text.chars().flat_map(char::to_lowercase));
+    }
+    normal
+}
 
 /// Pushes `chars` (lowercase) to `normal`: straight quotes for curly ones, no emphasis,
 /// brackets or backticks, and one space for each run of whitespace (none at the start).
