@@ -16,7 +16,7 @@ mod text;
 
 use std::ops::Range;
 
-use pulldown_cmark::{BrokenLink, Options, Parser};
+use pulldown_cmark::{BrokenLink, LinkType, Options, Parser};
 use serde_json::Value;
 
 pub use self::containers::{ends_a_table, line_ending};
@@ -143,8 +143,9 @@ impl<'a> Document<'a> {
         let mut broken_references = Vec::new();
         let record_broken = |link: BrokenLink<'a>| {
             let label = String::from(&*link.reference);
-            // A collapsed reference (`[Alan][]`) is reported without its `[]`.
-            let collapsed = text[link.span.end..].starts_with("[]");
+            // A collapsed reference (`[Alan][]`) is reported without its `[]`; a full one
+            // (`[text][Alan]`) that happens to be followed by `[]` ends at its label.
+            let collapsed = link.link_type == LinkType::Collapsed && text[link.span.end..].starts_with("[]");
             let range = link.span.start..link.span.end + if collapsed { 2 } else { 0 };
             broken_references.push(BrokenReference { label, range });
             None
