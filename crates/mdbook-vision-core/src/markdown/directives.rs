@@ -3,7 +3,8 @@
 use std::ops::Range;
 
 use super::merge_ranges;
-use super::nodes::{Element, Node, NodeKind};
+use super::nodes::{Element, Node, NodeKind, Nodes};
+use super::prose::InlineHtml;
 
 /// The directives of the suite, each with what it expands to. The core knows them all,
 /// whichever features run: each feature leaves the others' directives alone, and where a
@@ -46,6 +47,10 @@ pub struct Place {
     pub alone: bool,
     /// Inside another directive (`{{#story {{#story x}}}}`).
     pub nested: bool,
+    /// Inside an element of raw HTML opened earlier in its paragraph (`<details>` written
+    /// inline): a list would end the paragraph, and the text after the list would leave the
+    /// element.
+    pub in_html: bool,
     /// Only directives that need a paragraph of their own stand before it in its paragraph: a
     /// list starting here would leave them one, and the next run would expand them.
     pub after_blocks: bool,
@@ -63,6 +68,7 @@ impl Place {
             Output::List if self.after_blocks => {
                 Some("right after a directive that needs a paragraph of its own")
             }
+            Output::List if self.in_html => Some("inside an HTML element opened earlier in its paragraph"),
             Output::List => None,
             Output::Block if !self.alone => Some("inside a paragraph (it needs a paragraph of its own)"),
             Output::Block => None,
@@ -79,6 +85,9 @@ impl Directive<'_> {
         let help = match output {
             Output::List if self.place.after_blocks => {
                 "leave a blank line between it and the directive before it"
+            }
+            Output::List if self.place.in_html => {
+                "close the element before the directive, or leave a blank line before it"
             }
             Output::Block => "write it on a line of its own, with blank lines around it",
             Output::List => "write it on a line of its own, or after text in a list item",
@@ -108,10 +117,11 @@ pub enum Output {
 /// The suite's directives in `text` whose events are `nodes`, escaped ones included, outside
 /// code and raw HTML, in order. In one pass: however many unclosed `{{#` a chapter holds, each
 /// search goes on where the last one stopped.
-pub(super) fn find_directives<'a>(text: &'a str, nodes: &[Node]) -> Vec<Directive<'a>> {
+pub(super) fn find_directives<'a>(text: &'a str, all_nodes: &Nodes) -> Vec<Directive<'a>> {
     if !text.contains("{{#") {
         return Vec::new();
     }
+    let nodes = all_nodes.all();
     let excluded = merge_ranges(
         nodes
             .iter()
@@ -135,7 +145,7 @@ pub(super) fn find_directives<'a>(text: &'a str, nodes: &[Node]) -> Vec<Directiv
     let mut open = NextMatch::new("{{");
     let mut blank = NextMatch::new("\n\n");
     let mut blank_crlf = NextMatch::new("\r\n\r\n");
-    let places = Places::new(text, nodes);
+    let places = Places::new(text, all_nodes);
     let mut found = Vec::new();
     let mut from = 0;
     // A `{{#` whose arguments hold another directive: that one is nested in it.
@@ -217,10 +227,13 @@ struct Places {
     cells: Vec<Range<usize>>,
     headings: Vec<Range<usize>>,
     paragraphs: Vec<Range<usize>>,
+    /// Where elements of raw HTML written inline are open.
+    html: Vec<Range<usize>>,
 }
 
 impl Places {
-    fn new(text: &str, nodes: &[Node]) -> Self {
+    fn new(text: &str, all_nodes: &Nodes) -> Self {
+        let nodes = all_nodes.all();
         let ranges = |element: Element| nodes.iter().filter(|n| n.starts(element)).map(Node::range).collect();
         let paragraphs: Vec<Range<usize>> = ranges(Element::Paragraph);
         Places {
@@ -232,6 +245,7 @@ impl Places {
                 .map(Node::range)
                 .collect(),
             paragraphs: paragraphs.into_iter().map(|r| trimmed(text, r)).collect(),
+            html: open_html(text, all_nodes),
         }
     }
 
@@ -245,9 +259,32 @@ impl Places {
                 .binary_search_by_key(&range.start, |p| p.start)
                 .is_ok_and(|i| self.paragraphs[i] == range),
             nested: false,
+            in_html: within(&self.html, range.start),
             after_blocks: false,
         }
     }
+}
+
+/// The stretches of `text` in which an element of raw HTML written inline is open: from the
+/// end of the tag that opened it to where the last one closes, or its paragraph ends.
+fn open_html(text: &str, nodes: &Nodes) -> Vec<Range<usize>> {
+    let mut stretches = Vec::new();
+    let mut inline_html = InlineHtml::default();
+    let mut opened_at = None;
+    for node in nodes.all() {
+        inline_html.observe(text, nodes, node);
+        match (opened_at, inline_html.is_open()) {
+            (None, true) => opened_at = Some(node.range().end),
+            // The node that closed the last element: a closing tag, or the end of the paragraph.
+            (Some(start), false) => {
+                stretches.push(start..node.range().end);
+                opened_at = None;
+            }
+            _ => {}
+        }
+    }
+    stretches.extend(opened_at.map(|start| start..text.len()));
+    stretches
 }
 
 /// Whether `offset` falls in one of `ranges` (sorted, not overlapping).

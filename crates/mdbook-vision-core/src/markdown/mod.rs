@@ -176,7 +176,7 @@ impl<'a> Document<'a> {
             headings,
             heading_ids,
             fenced_blocks: fenced_blocks.finish(),
-            directives: directives::find_directives(text, nodes.all()),
+            directives: directives::find_directives(text, &nodes),
             generated: generated_blocks(text, &nodes),
             nodes,
             link_definitions,

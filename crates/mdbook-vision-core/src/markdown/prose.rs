@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, Match, MatchKind, packed};
 
-use super::nodes::{Element, NodeKind};
+use super::nodes::{Element, Node, NodeKind, Nodes};
 use super::{Document, merge_ranges};
 
 /// A stretch of prose.
@@ -28,18 +28,14 @@ impl Document<'_> {
         // Texts are about half of a chapter's events.
         let mut prose = Vec::with_capacity(self.nodes.all().len() / 2);
         let mut skipped_depth = 0usize;
-        let mut inline_html_depth = 0usize;
+        let mut inline_html = InlineHtml::default();
         let mut heading_depth = 0usize;
         for node in self.nodes.all() {
+            inline_html.observe(self.text, &self.nodes, node);
             match node.kind {
-                NodeKind::InlineHtml => {
-                    inline_html_depth = inline_html_depth
-                        .saturating_add_signed(tag_depth(self.nodes.text_of(self.text, node)))
-                }
                 NodeKind::End(
                     Element::Paragraph | Element::TableCell | Element::Heading(_) | Element::Item,
                 ) => {
-                    inline_html_depth = 0;
                     skipped_depth = skipped_depth.saturating_sub(1);
                     if matches!(node.kind, NodeKind::End(Element::Heading(_))) {
                         heading_depth = heading_depth.saturating_sub(1);
@@ -48,7 +44,7 @@ impl Document<'_> {
                 NodeKind::Start(element) if skipped_depth > 0 || skips(element) => skipped_depth += 1,
                 NodeKind::Start(Element::Heading(_)) => heading_depth += 1,
                 NodeKind::End(_) if skipped_depth > 0 => skipped_depth -= 1,
-                NodeKind::Text if skipped_depth == 0 && inline_html_depth == 0 => {
+                NodeKind::Text if skipped_depth == 0 && !inline_html.is_open() => {
                     let in_heading = heading_depth > 0;
                     subtract(node.range(), &holes, |range| prose.push(Prose { range, in_heading }));
                 }
@@ -56,6 +52,39 @@ impl Document<'_> {
             }
         }
         prose
+    }
+}
+
+/// How deep in raw HTML written inline the nodes of a chapter are, as they are walked in
+/// order: an opening tag goes one element in, a closing tag one out, and the end of the
+/// paragraph, table cell, heading or list item closes every element still open. Text inside
+/// is HTML's, not prose.
+#[derive(Debug, Default)]
+pub(super) struct InlineHtml {
+    depth: usize,
+}
+
+impl InlineHtml {
+    /// Takes `node`, the next of the `nodes` of `text`, into account.
+    // Inlined: it is called for every node of a chapter, and most nodes change nothing.
+    #[inline(always)]
+    pub(super) fn observe(&mut self, text: &str, nodes: &Nodes, node: &Node) {
+        match node.kind {
+            NodeKind::InlineHtml => self.tag(nodes.text_of(text, node)),
+            NodeKind::End(Element::Paragraph | Element::TableCell | Element::Heading(_) | Element::Item) => {
+                self.depth = 0;
+            }
+            _ => {}
+        }
+    }
+
+    fn tag(&mut self, tag: &str) {
+        self.depth = self.depth.saturating_add_signed(tag_depth(tag));
+    }
+
+    /// Whether an element opened inline is still open.
+    pub(super) fn is_open(&self) -> bool {
+        self.depth > 0
     }
 }
 
