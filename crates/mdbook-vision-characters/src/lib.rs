@@ -58,10 +58,12 @@ impl PageEditor for CharacterLinks<'_> {
         if book.settings.link != LinkMentions::None {
             self.link_mentions(page, links, edits);
         }
-        let broken: Vec<&CharacterLink> = links.iter().filter(|l| l.broken.is_some()).collect();
+        let (in_headings, broken): (Vec<&CharacterLink>, Vec<&CharacterLink>) =
+            links.iter().filter(|l| l.broken.is_some()).partition(|l| l.repair_changes_heading());
         for link in &broken {
             repair(book, page, link, edits);
         }
+        diagnostics.extend(in_headings.into_iter().map(|link| left_in_heading(book, page, link)));
         // One note per stale definition (or missing one): one fix mends every link using it.
         let mut reported: Vec<(String, Option<&str>)> = Vec::new();
         for link in &broken {
@@ -172,6 +174,28 @@ fn repair(book: &VisionBook<'_>, page: PageId, broken: &CharacterLink, edits: &m
     let destination = book.link_to_character(page, book.character_at(broken.character));
     let text = &doc.text[broken.text.clone()];
     edits.replace(broken.range.clone(), format!("[{text}]({})", link_destination(&destination)));
+}
+
+/// The warning that a reference to a character in a heading has no definition, and is left as
+/// written.
+fn left_in_heading(book: &VisionBook<'_>, page: PageId, link: &CharacterLink) -> Diagnostic {
+    let the_page = book.page(page);
+    let written = &the_page.doc.text[link.range.clone()];
+    let character = book.character_at(link.character);
+    let destination = book.link_to_character(page, character);
+    Diagnostic::new(
+        codes::CHARACTER_LINK_IN_HEADING,
+        format!(
+            "`{written}` has no link definition; in a heading it is left as written, since a link would change the heading's text (a title or a name)"
+        ),
+    )
+    .at(the_page.location(link.range.clone()))
+    .with_help(format!(
+        "to link {}'s page, write `[{}]({})`",
+        character.name,
+        &the_page.doc.text[link.text.clone()],
+        link_destination(&destination)
+    ))
 }
 
 /// The note that a broken link, and `count` - 1 others like it, were repaired.

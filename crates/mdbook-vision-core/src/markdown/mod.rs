@@ -238,6 +238,11 @@ impl<'a> Document<'a> {
         before.checked_sub(1).map(|i| &self.headings[i])
     }
 
+    /// Whether `offset` falls in a heading.
+    pub fn in_heading(&self, offset: usize) -> bool {
+        self.heading_before(offset + 1).is_some_and(|h| h.range.contains(&offset))
+    }
+
     /// The first heading of the chapter.
     pub fn first_heading(&self) -> Option<&Heading> {
         self.headings.first()
