@@ -51,6 +51,10 @@ pub struct Place {
     /// inline): a list would end the paragraph, and the text after the list would leave the
     /// element.
     pub in_html: bool,
+    /// Lines after it would be read as lines of a list's last item, where indentation means
+    /// something else (`\t```` opens code): more lines of its paragraph, or, after blank
+    /// lines, a line indented as far as the list's items.
+    pub joined_after: bool,
     /// Only directives that need a paragraph of their own stand before it in its paragraph: a
     /// list starting here would leave them one, and the next run would expand them.
     pub after_blocks: bool,
@@ -69,6 +73,7 @@ impl Place {
                 Some("right after a directive that needs a paragraph of its own")
             }
             Output::List if self.in_html => Some("inside an HTML element opened earlier in its paragraph"),
+            Output::List if self.joined_after => Some("where the lines after it would join the list"),
             Output::List => None,
             Output::Block if !self.alone => Some("inside a paragraph (it needs a paragraph of its own)"),
             Output::Block => None,
@@ -88,6 +93,9 @@ impl Directive<'_> {
             }
             Output::List if self.place.in_html => {
                 "close the element before the directive, or leave a blank line before it"
+            }
+            Output::List if self.place.joined_after => {
+                "leave a blank line after its line, and the next line unindented"
             }
             Output::Block => "write it on a line of its own, with blank lines around it",
             Output::List => "write it on a line of its own, or after text in a list item",
@@ -175,7 +183,7 @@ pub(super) fn find_directives<'a>(text: &'a str, all_nodes: &Nodes) -> Vec<Direc
         };
         let escaped = text[..at].ends_with('\\');
         let start = if escaped { at - 1 } else { at };
-        let mut place = places.of(start..end + 2);
+        let mut place = places.of(text, start..end + 2, output);
         place.nested = std::mem::take(&mut open_outer);
         found.push(Directive {
             name,
@@ -249,7 +257,14 @@ impl Places {
         }
     }
 
-    fn of(&self, range: Range<usize>) -> Place {
+    /// Where the directive at `range` of `text`, which expands to `output`, stands.
+    fn of(&self, text: &str, range: Range<usize>, output: Output) -> Place {
+        let paragraph = self.paragraphs.partition_point(|p| p.start <= range.start).checked_sub(1);
+        // Only a list can take in the lines after it.
+        let joined_after = output == Output::List
+            && paragraph
+                .map(|i| &self.paragraphs[i])
+                .is_some_and(|p| joined_after(text, range.clone(), p.end));
         Place {
             in_link: within(&self.links, range.start),
             in_table_cell: within(&self.cells, range.start),
@@ -260,6 +275,7 @@ impl Places {
                 .is_ok_and(|i| self.paragraphs[i] == range),
             nested: false,
             in_html: within(&self.html, range.start),
+            joined_after,
             after_blocks: false,
         }
     }
@@ -285,6 +301,41 @@ fn open_html(text: &str, nodes: &Nodes) -> Vec<Range<usize>> {
     }
     stretches.extend(opened_at.map(|start| start..text.len()));
     stretches
+}
+
+/// Whether lines after the directive at `range`, in a paragraph that ends at
+/// `paragraph_end`, would join a list put in its place: lines of its paragraph would, and so
+/// would the next line that is not blank, indented as far as the list's items (two columns
+/// past the container the directive stands in).
+fn joined_after(text: &str, range: Range<usize>, paragraph_end: usize) -> bool {
+    if text[range.end..paragraph_end.max(range.end)].contains(['\n', '\r']) {
+        return true;
+    }
+    let prefix = super::containers::continuation_prefix(text, range.start);
+    // The rest of the paragraph's last line, then each line after it (`\r\n` gives a blank).
+    let mut lines = text[paragraph_end.max(range.end)..].split(['\n', '\r']).skip(1);
+    let next = lines.find(|line| !line.chars().all(|c| c == '>' || c.is_whitespace()));
+    next.and_then(|line| indentation_beyond(line, &prefix)).is_some_and(|columns| columns >= 2)
+}
+
+/// How many columns `line` is indented past `prefix` (a continuation prefix: `>` markers and
+/// spaces), if it stands in the same block quotes; a tab goes to the next multiple of four.
+fn indentation_beyond(line: &str, prefix: &str) -> Option<usize> {
+    let quotes = prefix.matches('>').count();
+    let (mut column, mut seen) = (0usize, 0);
+    for c in line.chars() {
+        match c {
+            '>' if seen < quotes => seen += 1,
+            ' ' => {}
+            '\t' => {
+                column = (column / 4 + 1) * 4;
+                continue;
+            }
+            _ => break,
+        }
+        column += 1;
+    }
+    (seen == quotes).then(|| column.saturating_sub(prefix.len()))
 }
 
 /// Whether `offset` falls in one of `ranges` (sorted, not overlapping).
