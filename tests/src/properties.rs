@@ -49,6 +49,13 @@ pub fn directives(text: &str) -> Result<(), String> {
     run_twice(&Preprocessor::standalone(&[&Metanarrative]), &chapters, untouched)
 }
 
+/// `text` as a roadmap page, beside a story, through the combined pass: its tables are read
+/// as roadmap tables.
+pub fn roadmap(text: &str) -> Result<(), String> {
+    let story = ("vision/status_quo/alan.md", "# Alan has trouble\n\n```story\ncharacter = \"Alan\"\n```\n");
+    run_twice(&COMBINED, &[ALAN, story, ("vision/roadmap.md", text)], None)
+}
+
 /// `text` cut at NUL bytes into a character page, a status quo story and a metanarrative
 /// page, through the combined pass.
 pub fn combined(text: &str) -> Result<(), String> {

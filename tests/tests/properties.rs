@@ -74,8 +74,73 @@ fn markdown() -> impl Strategy<Value = String> {
     prop::collection::vec(pieces, 0..60).prop_map(|pieces| pieces.concat())
 }
 
+/// Roadmap pages: tables whose columns are statuses, dates and progress, in containers, with
+/// the values and markup a cell may hold.
+fn roadmap_markdown() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "| Status | Progress | Date | Owner |\n| --- | --- | --- | --- |\n",
+        "| Status | Goal |\n|---|---|\n",
+        "| ✅ | **Done:** shipped |\n",
+        "| 🥬 | Healthy |\n",
+        "|",
+        " | ",
+        "\n",
+        "\r\n",
+        "\n\n",
+        "> ",
+        "- ",
+        "  ",
+        "healthy",
+        "Healthy",
+        ":on_vacation:",
+        "On vacation",
+        "planning",
+        "worried",
+        "done",
+        "unknown",
+        "🥬",
+        "✏️",
+        "✏",
+        "🤒",
+        "🏖️",
+        "\u{fe0f}",
+        "✅",
+        "3/6",
+        "0/0",
+        "7/3",
+        "50%",
+        "100%",
+        "▰▰▱▱",
+        "▰",
+        "2021-05",
+        "2021-05-31",
+        "2999-01-01",
+        "2021-13",
+        "<span title=\"x\">",
+        "</span>",
+        "`",
+        "\\|",
+        "*",
+        "**",
+        "[Alan](characters/alan.md)",
+        "Alan",
+        " ",
+        "x",
+        "{{#roadmap-legend}}",
+        "```",
+        "# ",
+        "\u{feff}",
+    ]);
+    prop::collection::vec(pieces, 0..40).prop_map(|pieces| pieces.concat())
+}
+
+/// Cases per property: 200, or `PROPTEST_CASES` for a longer search.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(200)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn any_request_ends_in_a_book_or_in_diagnostics(bytes in prop::collection::vec(any::<u8>(), 0..200), text in markdown()) {
@@ -100,5 +165,10 @@ proptest! {
     #[test]
     fn any_book_keeps_the_properties_through_the_combined_pass(text in markdown()) {
         properties::combined(&text).map_err(TestCaseError::fail)?;
+    }
+
+    #[test]
+    fn any_roadmap_keeps_the_properties(text in roadmap_markdown()) {
+        properties::roadmap(&text).map_err(TestCaseError::fail)?;
     }
 }
