@@ -137,7 +137,9 @@ impl NameFinder {
         // a range, or from outside into one, may hide what a search of that range alone would
         // find: those ranges are searched again on their own.
         let span = first.start..last.end;
-        let mut found = Vec::new();
+        // Room for a mention in every other stretch, as stories have, so that the list seldom
+        // grows; the room itself costs nothing until it is written.
+        let mut found = Vec::with_capacity(ranges.len() / 2);
         let mut again = vec![false; ranges.len()];
         // The ranges that start at or before the latest match: matches come in order.
         let mut started = 0;
