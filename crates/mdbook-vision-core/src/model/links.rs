@@ -128,6 +128,9 @@ impl VisionBook<'_> {
     /// an image (`![Alan]`), not inside another link, not inside a directive.
     fn broken_character_references(&self, page: PageId) -> Vec<CharacterLink> {
         let doc = &self.page(page).doc;
+        if doc.broken_references.is_empty() {
+            return Vec::new();
+        }
         let mut taken: Vec<Range<usize>> = doc
             .nodes
             .all()
