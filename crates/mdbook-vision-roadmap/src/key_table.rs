@@ -8,9 +8,13 @@ use mdbook_vision_core::markdown::{Document, Element, NodeKind, end_of};
 
 use crate::tables::{Cell, Table};
 
-/// Whether `table` is a key table.
-pub fn is_key_table(doc: &Document<'_>, table: &Table) -> bool {
-    table.rows.len() >= 2
+/// Whether `table` is a key table. A table whose first column is a status column (its header
+/// one of `status_headers`, lowercase) is a roadmap table: once its statuses are emoji, every
+/// row starts with one, and the next run would read it as a key table.
+pub fn is_key_table(doc: &Document<'_>, table: &Table, status_headers: &[String]) -> bool {
+    let first_header = table.header.first().map(|cell| cell.text(doc).trim().to_lowercase());
+    !first_header.is_some_and(|header| status_headers.contains(&header))
+        && table.rows.len() >= 2
         && table.rows.iter().all(|row| {
             row.len() >= 2 && is_single_emoji(&row[0].text(doc)) && !row[1].text(doc).trim().is_empty()
         })
@@ -74,7 +78,7 @@ mod tests {
         let text = "| Emoji | Meaning |\n| --- | --- |\n| ✅ | **Done:** shipped on stable |\n| 🦀 | In progress: someone is on it |\n| 💤 | paused for now |\n| 🙋‍♀️ | wanted |\n";
         let doc = Document::parse(text, Flavor::default());
         let table = &tables(&doc)[0];
-        assert!(is_key_table(&doc, table));
+        assert!(is_key_table(&doc, table, &["status".to_owned()]));
         let found: Vec<(String, String, String, String)> = entries(&doc, table)
             .into_iter()
             .map(|e| (e.key, e.emoji, e.label.unwrap_or_default(), e.meaning))
@@ -94,8 +98,13 @@ mod tests {
 
     #[test]
     fn a_status_table_is_not_a_key_table() {
+        let status = ["status".to_owned()];
         let doc =
             Document::parse("| Plan | Status |\n| --- | --- |\n| a | 🥬 |\n| b | ✏️ |\n", Flavor::default());
-        assert!(!is_key_table(&doc, &tables(&doc)[0]));
+        assert!(!is_key_table(&doc, &tables(&doc)[0], &status));
+        // Statuses first: every row starts with an emoji, yet it is no key table.
+        let doc =
+            Document::parse("| Status | Plan |\n| --- | --- |\n| 🥬 | a |\n| ✏️ | b |\n", Flavor::default());
+        assert!(!is_key_table(&doc, &tables(&doc)[0], &status));
     }
 }

@@ -58,11 +58,12 @@ impl Feature for Roadmap {
     fn prepare<'b>(&self, book: &'b VisionBook<'b>, _: &mut Vec<Diagnostic>) -> Box<dyn PageEditor + 'b> {
         let settings = &book.settings;
         let lowercase = |headers: Vec<String>| headers.iter().map(|h| h.trim().to_lowercase()).collect();
+        let status_headers: Vec<String> = lowercase(settings.status_column_headers());
         Box::new(RoadmapEditor {
             book,
-            legend: resolve_legend(book),
+            legend: resolve_legend(book, &status_headers),
             roles: [
-                (Column::Status, lowercase(settings.status_column_headers())),
+                (Column::Status, status_headers),
                 (Column::Date, lowercase(settings.date_column_headers())),
                 (Column::Progress, lowercase(settings.progress_column_headers())),
             ],
@@ -72,16 +73,19 @@ impl Feature for Roadmap {
 }
 
 /// The legend: configured, else the roadmap's own key tables, else the Async vision doc's.
-fn resolve_legend(book: &VisionBook<'_>) -> Legend {
+/// `status_headers` are the headers of status columns, lowercase.
+fn resolve_legend(book: &VisionBook<'_>, status_headers: &[String]) -> Legend {
     if let Some(configured) = &book.settings.legend {
         return Legend::new(configured.clone(), Source::Configured);
     }
     let mut found: Option<(String, Vec<LegendEntry>)> = None;
     for id in book.page_ids().filter(|&id| book.page(id).kind == Some(Kind::ROADMAP)) {
         let page = book.page(id);
-        for table in tables(&page.doc).iter().filter(|t| key_table::is_key_table(&page.doc, t)) {
+        let key_tables =
+            tables(&page.doc).into_iter().filter(|t| key_table::is_key_table(&page.doc, t, status_headers));
+        for table in key_tables {
             let (_, entries) = found.get_or_insert_with(|| (page.display_path.clone(), Vec::new()));
-            for entry in key_table::entries(&page.doc, table) {
+            for entry in key_table::entries(&page.doc, &table) {
                 if !entries.iter().any(|known| same_emoji(&known.emoji, &entry.emoji)) {
                     entries.push(entry);
                 }
@@ -112,7 +116,10 @@ impl PageEditor for RoadmapEditor<'_> {
             return;
         }
         let roadmap = RoadmapPage { editor: self, page, unknown: RefCell::new(Vec::new()) };
-        for table in tables(&page.doc).iter().filter(|t| !key_table::is_key_table(&page.doc, t)) {
+        let status_headers = &self.roles[0].1;
+        for table in
+            tables(&page.doc).iter().filter(|t| !key_table::is_key_table(&page.doc, t, status_headers))
+        {
             roadmap.edit_table(table, edits, diagnostics);
         }
         roadmap.report_unknown(diagnostics);
