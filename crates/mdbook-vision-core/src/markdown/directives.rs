@@ -169,16 +169,19 @@ pub(super) fn find_directives<'a>(text: &'a str, all_nodes: &Nodes) -> Vec<Direc
         };
         let args_start = from + name_len;
         let within = |next: Option<usize>| next.is_some_and(|n| n < end);
-        let spans_blocks = within(open.after(text, args_start))
-            || within(blank.after(text, args_start))
-            || within(blank_crlf.after(text, args_start));
+        let holds_blank_line =
+            within(blank.after(text, args_start)) || within(blank_crlf.after(text, args_start));
+        let spans_blocks = within(open.after(text, args_start)) || holds_blank_line;
         let closed = text[end..].starts_with("}}");
         if in_excluded(at) || in_excluded(end) {
             continue;
         }
         let output = output_of(name).filter(|_| closed && !spans_blocks);
         let Some(output) = output else {
-            open_outer |= within(open.after(text, args_start)) && closed;
+            // Across a blank line, the next directive is in a block of its own, not nested: a
+            // `}` the suite writes in between (a story table's marker) would otherwise change
+            // which `}` ends this one, and with it whether the next is nested.
+            open_outer |= within(open.after(text, args_start)) && closed && !holds_blank_line;
             continue;
         };
         let escaped = text[..at].ends_with('\\');
