@@ -59,7 +59,7 @@ impl PageEditor for CharacterLinks<'_> {
             self.link_mentions(page, links, edits);
         }
         let (in_headings, broken): (Vec<&CharacterLink>, Vec<&CharacterLink>) =
-            links.iter().filter(|l| l.broken.is_some()).partition(|l| l.repair_changes_heading());
+            links.iter().filter(|l| l.broken.is_some()).partition(|l| repair_changes_heading(book, page, l));
         for link in &broken {
             repair(book, page, link, edits);
         }
@@ -166,6 +166,13 @@ fn on_own_page(book: &VisionBook<'_>, page: PageId, character: &Character, at: u
         Some(heading) => section_of(doc, heading).contains(&at),
         None => true,
     }
+}
+
+/// Whether repairing `link` would change the text of a heading: a reference without a
+/// definition shows its brackets (`[Alan]`), which a link would not, and a heading's text is a
+/// story's title or a character's name, which the next run would read changed.
+fn repair_changes_heading(book: &VisionBook<'_>, page: PageId, link: &CharacterLink) -> bool {
+    link.broken.as_deref() == Some("") && book.page(page).doc.in_heading(link.range.start)
 }
 
 /// Points a broken link at its character's page, keeping its text.

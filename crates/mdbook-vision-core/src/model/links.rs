@@ -23,17 +23,6 @@ pub struct CharacterLink {
     pub label: String,
     /// Its text in the source (`the dev` of `[the dev][Alan]`).
     pub text: Range<usize>,
-    /// Whether it is in a heading.
-    pub in_heading: bool,
-}
-
-impl CharacterLink {
-    /// Whether a repair would change the text its heading shows: a reference without a
-    /// definition shows its brackets (`[Alan]`), which a link would not, and a heading's text
-    /// is a story's title or a character's name, which the next run would read changed.
-    pub fn repair_changes_heading(&self) -> bool {
-        self.in_heading && self.broken.as_deref() == Some("")
-    }
 }
 
 /// The range of the text of a reference link written `written` at `start`: `the dev` of
@@ -110,7 +99,6 @@ impl VisionBook<'_> {
                     _ => range.start + 1..range.start + 1,
                 };
                 Some(CharacterLink {
-                    in_heading: doc.in_heading(range.start),
                     range,
                     character,
                     broken: stale.then(|| destination.clone()),
@@ -158,7 +146,6 @@ impl VisionBook<'_> {
                     broken: Some(String::new()),
                     label: b.label.clone(),
                     text: reference_text(&doc.text[b.range.clone()], b.range.start),
-                    in_heading: doc.in_heading(b.range.start),
                 })
             })
             .collect()
