@@ -58,12 +58,23 @@ fn label_and_rest(doc: &Document<'_>, meaning: &Cell) -> (String, String) {
 }
 
 /// Whether `text` is one emoji: no letters, digits or ASCII, a few code points at most (an
-/// emoji with its variation selector, or a sequence joined with U+200D).
+/// emoji with its variation selector, or a sequence joined with U+200D), and none of the
+/// dashes, quotes, bullets and ellipses of typography (`—`, `“`, `•`, `…`), which a table
+/// may well hold in every row of its first column.
 pub fn is_single_emoji(text: &str) -> bool {
     let text = text.trim();
     !text.is_empty()
         && text.chars().count() <= 8
-        && text.chars().all(|c| !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace())
+        && text
+            .chars()
+            .all(|c| !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace() && !is_typography(c))
+}
+
+/// Whether `c` is in Unicode's General Punctuation block (U+2000 to U+206F), the dashes,
+/// quotes and ellipses smart punctuation makes among them, but not one of the two emoji there
+/// (‼ and ⁉) nor the zero-width joiner of emoji sequences.
+fn is_typography(c: char) -> bool {
+    ('\u{2000}'..='\u{206F}').contains(&c) && !matches!(c, '\u{203C}' | '\u{2049}' | '\u{200D}')
 }
 
 #[cfg(test)]
@@ -106,5 +117,15 @@ mod tests {
         let doc =
             Document::parse("| Status | Plan |\n| --- | --- |\n| 🥬 | a |\n| ✏️ | b |\n", Flavor::default());
         assert!(!is_key_table(&doc, &tables(&doc)[0], &status));
+    }
+
+    #[test]
+    fn an_emoji_is_not_typography() {
+        for emoji in ["✅", "✏️", " 🙋‍♀️ ", "‼️", "⁉", "🏳️‍🌈", "★", "❌"] {
+            assert!(is_single_emoji(emoji), "{emoji}");
+        }
+        for not_emoji in ["—", "–", "…", "“”", "•", "†", "", "ok", "✅ done", "-", "é"] {
+            assert!(!is_single_emoji(not_emoji), "{not_emoji}");
+        }
     }
 }
