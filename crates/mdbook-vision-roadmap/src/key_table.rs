@@ -1,20 +1,113 @@
-//! The key table a roadmap page explains its emoji with: a table whose first column holds a
+//! The key tables a roadmap page explains its emoji with: tables whose first column holds a
 //! single emoji in every row and whose second column says what it means
-//! (`| ✅ | **Done:** shipped on stable |`). Without a configured legend, its rows are the
+//! (`| ✅ | **Done:** shipped on stable |`). Without a configured legend, their rows are the
 //! legend.
+//!
+//! A table headed by a status column (`| Status | Goal |`) has that shape too once its
+//! statuses are emoji: it is a key table only when none of its emoji is a status of the legend
+//! the book has without such tables (the configured one, else that of the key tables headed
+//! otherwise, else the default one). So a key table headed `| State | Meaning |` explains its
+//! own emoji, and a roadmap table whose words became emoji stays a roadmap table on the next
+//! run.
 
+use foldhash::{HashMap, HashMapExt};
 use mdbook_vision_core::config::LegendEntry;
 use mdbook_vision_core::markdown::{Document, Element, NodeKind, end_of};
+use mdbook_vision_core::model::{Kind, PageId, VisionBook};
 
-use crate::tables::{Cell, Table};
+use crate::legend::{Legend, Source, same_emoji};
+use crate::tables::{Cell, Table, tables};
 
-/// Whether `table` is a key table. A table whose first column is a status column (its header
-/// one of `status_headers`, lowercase) is a roadmap table: once its statuses are emoji, every
-/// row starts with one, and the next run would read it as a key table.
-pub fn is_key_table(doc: &Document<'_>, table: &Table, status_headers: &[String]) -> bool {
-    let first_header = table.header.first().map(|cell| cell.text(doc).trim().to_lowercase());
-    !first_header.is_some_and(|header| status_headers.contains(&header))
-        && table.rows.len() >= 2
+/// The legend and the key tables of a book, decided together.
+pub struct KeyTables {
+    /// Each roadmap page's key tables, by their position among its [`tables`].
+    by_page: HashMap<PageId, Vec<usize>>,
+}
+
+impl KeyTables {
+    /// Whether the table at `position` among the [`tables`] of `page` is a key table.
+    pub fn contains(&self, page: PageId, position: usize) -> bool {
+        self.by_page.get(&page).is_some_and(|positions| positions.contains(&position))
+    }
+}
+
+/// A table of a roadmap page with a key table's shape.
+struct Candidate<'b> {
+    page: PageId,
+    position: usize,
+    path: &'b str,
+    entries: Vec<LegendEntry>,
+    /// Whether its first column is a status column.
+    status_headed: bool,
+}
+
+/// The book's legend (the `configured` one, else that of its key tables, else `default`)
+/// and its key tables. `status_headers` are the headers of status columns, lowercase.
+pub fn resolve(
+    book: &VisionBook<'_>,
+    configured: Option<Vec<LegendEntry>>,
+    default: Vec<LegendEntry>,
+    status_headers: &[String],
+) -> (Legend, KeyTables) {
+    let candidates = candidates(book, status_headers);
+    let without_status_headed = match configured.clone() {
+        Some(entries) => Legend::new(entries, Source::Configured),
+        None => legend_of(candidates.iter().filter(|c| !c.status_headed))
+            .unwrap_or_else(|| Legend::new(default.clone(), Source::Default)),
+    };
+    let explains_own_emoji =
+        |c: &Candidate<'_>| c.entries.iter().all(|e| without_status_headed.find(&e.emoji).is_none());
+    let keys: Vec<&Candidate<'_>> =
+        candidates.iter().filter(|c| !c.status_headed || explains_own_emoji(c)).collect();
+    let legend = match configured {
+        Some(entries) => Legend::new(entries, Source::Configured),
+        None => legend_of(keys.iter().copied()).unwrap_or_else(|| Legend::new(default, Source::Default)),
+    };
+    let mut by_page: HashMap<PageId, Vec<usize>> = HashMap::new();
+    for key in keys {
+        by_page.entry(key.page).or_default().push(key.position);
+    }
+    (legend, KeyTables { by_page })
+}
+
+/// The tables of the roadmap pages that have a key table's shape, in book order.
+fn candidates<'b>(book: &'b VisionBook<'_>, status_headers: &[String]) -> Vec<Candidate<'b>> {
+    let mut found = Vec::new();
+    for page in book.page_ids().filter(|&id| book.page(id).kind == Some(Kind::ROADMAP)) {
+        let doc = &book.page(page).doc;
+        for (position, table) in tables(doc).iter().enumerate().filter(|(_, t)| has_key_shape(doc, t)) {
+            let first_header = table.header.first().map(|cell| cell.text(doc).trim().to_lowercase());
+            found.push(Candidate {
+                page,
+                position,
+                path: &book.page(page).display_path,
+                entries: entries(doc, table),
+                status_headed: first_header.is_some_and(|header| status_headers.contains(&header)),
+            });
+        }
+    }
+    found
+}
+
+/// The legend of the statuses `tables` declare, the first row with an emoji winning, named
+/// after the first table's page; `None` without tables.
+fn legend_of<'c, 'b: 'c>(tables: impl Iterator<Item = &'c Candidate<'b>>) -> Option<Legend> {
+    let mut found: Option<(&str, Vec<LegendEntry>)> = None;
+    for table in tables {
+        let (_, entries) = found.get_or_insert_with(|| (table.path, Vec::new()));
+        for entry in &table.entries {
+            if !entries.iter().any(|known| same_emoji(&known.emoji, &entry.emoji)) {
+                entries.push(entry.clone());
+            }
+        }
+    }
+    found.map(|(path, entries)| Legend::new(entries, Source::KeyTable(path.to_owned())))
+}
+
+/// Whether `table` has a key table's shape: two rows or more, each with an emoji and what it
+/// means.
+fn has_key_shape(doc: &Document<'_>, table: &Table) -> bool {
+    table.rows.len() >= 2
         && table.rows.iter().all(|row| {
             row.len() >= 2 && is_single_emoji(&row[0].text(doc)) && !row[1].text(doc).trim().is_empty()
         })
@@ -82,14 +175,13 @@ mod tests {
     use mdbook_vision_core::markdown::Flavor;
 
     use super::*;
-    use crate::tables::tables;
 
     #[test]
     fn a_key_table_names_its_statuses_by_their_bold_or_first_words() {
         let text = "| Emoji | Meaning |\n| --- | --- |\n| ✅ | **Done:** shipped on stable |\n| 🦀 | In progress: someone is on it |\n| 💤 | paused for now |\n| 🙋‍♀️ | wanted |\n";
         let doc = Document::parse(text, Flavor::default());
         let table = &tables(&doc)[0];
-        assert!(is_key_table(&doc, table, &["status".to_owned()]));
+        assert!(has_key_shape(&doc, table));
         let found: Vec<(String, String, String, String)> = entries(&doc, table)
             .into_iter()
             .map(|e| (e.key, e.emoji, e.label.unwrap_or_default(), e.meaning))
@@ -105,18 +197,6 @@ mod tests {
             .map(|(a, b, c, d)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned(), (*d).to_owned()))
             .collect();
         assert_eq!(found, expected);
-    }
-
-    #[test]
-    fn a_status_table_is_not_a_key_table() {
-        let status = ["status".to_owned()];
-        let doc =
-            Document::parse("| Plan | Status |\n| --- | --- |\n| a | 🥬 |\n| b | ✏️ |\n", Flavor::default());
-        assert!(!is_key_table(&doc, &tables(&doc)[0], &status));
-        // Statuses first: every row starts with an emoji, yet it is no key table.
-        let doc =
-            Document::parse("| Status | Plan |\n| --- | --- |\n| 🥬 | a |\n| ✏️ | b |\n", Flavor::default());
-        assert!(!is_key_table(&doc, &tables(&doc)[0], &status));
     }
 
     #[test]

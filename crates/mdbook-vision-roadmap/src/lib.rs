@@ -20,7 +20,7 @@ mod tables;
 use std::cell::RefCell;
 
 use mdbook_vision_core::codes::{self, Code};
-use mdbook_vision_core::config::{LegendEntry, Settings};
+use mdbook_vision_core::config::Settings;
 use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::feature::{Feature, FeatureId, PageEditor};
 use mdbook_vision_core::generate::{escape_attribute, escape_text};
@@ -28,7 +28,7 @@ use mdbook_vision_core::markdown::Document;
 use mdbook_vision_core::model::{Kind, Needs, Page, PageId, VisionBook};
 use mdbook_vision_core::splice::Edits;
 
-use crate::legend::{Legend, Naming, Source, same_emoji, title};
+use crate::legend::{Legend, Naming, title};
 use crate::tables::{Cell, Table, tables};
 
 /// The directive that renders the legend table: `{{#roadmap-legend}}`.
@@ -59,9 +59,12 @@ impl Feature for Roadmap {
         let settings = &book.settings;
         let lowercase = |headers: Vec<String>| headers.iter().map(|h| h.trim().to_lowercase()).collect();
         let status_headers: Vec<String> = lowercase(settings.status_column_headers());
+        let (legend, key_tables) =
+            key_table::resolve(book, settings.legend.clone(), settings.roadmap_legend(), &status_headers);
         Box::new(RoadmapEditor {
             book,
-            legend: resolve_legend(book, &status_headers),
+            legend,
+            key_tables,
             roles: [
                 (Column::Status, status_headers),
                 (Column::Date, lowercase(settings.date_column_headers())),
@@ -72,36 +75,11 @@ impl Feature for Roadmap {
     }
 }
 
-/// The legend: configured, else the roadmap's own key tables, else the Async vision doc's.
-/// `status_headers` are the headers of status columns, lowercase.
-fn resolve_legend(book: &VisionBook<'_>, status_headers: &[String]) -> Legend {
-    if let Some(configured) = &book.settings.legend {
-        return Legend::new(configured.clone(), Source::Configured);
-    }
-    let mut found: Option<(String, Vec<LegendEntry>)> = None;
-    for id in book.page_ids().filter(|&id| book.page(id).kind == Some(Kind::ROADMAP)) {
-        let page = book.page(id);
-        let key_tables =
-            tables(&page.doc).into_iter().filter(|t| key_table::is_key_table(&page.doc, t, status_headers));
-        for table in key_tables {
-            let (_, entries) = found.get_or_insert_with(|| (page.display_path.clone(), Vec::new()));
-            for entry in key_table::entries(&page.doc, &table) {
-                if !entries.iter().any(|known| same_emoji(&known.emoji, &entry.emoji)) {
-                    entries.push(entry);
-                }
-            }
-        }
-    }
-    match found {
-        Some((path, entries)) => Legend::new(entries, Source::KeyTable(path)),
-        None => Legend::new(book.settings.roadmap_legend(), Source::Default),
-    }
-}
-
 /// The roadmap feature prepared for a book.
 struct RoadmapEditor<'b> {
     book: &'b VisionBook<'b>,
     legend: Legend,
+    key_tables: key_table::KeyTables,
     /// What each column role's headers are, lowercase.
     roles: [(Column, Vec<String>); 3],
     /// Whether the book is rendered to HTML, where statuses and bars get hover titles.
@@ -109,17 +87,16 @@ struct RoadmapEditor<'b> {
 }
 
 impl PageEditor for RoadmapEditor<'_> {
-    fn edit_page(&self, page: PageId, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
-        let page = self.book.page(page);
+    fn edit_page(&self, id: PageId, edits: &mut Edits, diagnostics: &mut Vec<Diagnostic>) {
+        let page = self.book.page(id);
         expand_legend_directives(page, &self.legend, edits, diagnostics);
         if page.kind != Some(Kind::ROADMAP) {
             return;
         }
         let roadmap = RoadmapPage { editor: self, page, unknown: RefCell::new(Vec::new()) };
-        let status_headers = &self.roles[0].1;
-        for table in
-            tables(&page.doc).iter().filter(|t| !key_table::is_key_table(&page.doc, t, status_headers))
-        {
+        let tables = tables(&page.doc);
+        let roadmap_tables = tables.iter().enumerate().filter(|(at, _)| !self.key_tables.contains(id, *at));
+        for (_, table) in roadmap_tables {
             roadmap.edit_table(table, edits, diagnostics);
         }
         roadmap.report_unknown(diagnostics);
