@@ -174,21 +174,38 @@ impl Matching<'_> {
             Part::Text(literal) => {
                 rest.starts_with(literal.as_str()) && self.matches_at(part + 1, at + literal.len())
             }
-            Part::Name if !names.is_empty() => names
-                .iter()
-                .any(|name| rest.starts_with(name.as_str()) && self.matches_at(part + 1, at + name.len())),
-            Part::Name | Part::Any => rest
-                .char_indices()
-                .skip(1)
-                .map(|(i, _)| i)
-                .chain(std::iter::once(rest.len()))
-                .any(|split| !rest[..split].trim().is_empty() && self.matches_at(part + 1, at + split)),
+            // The character alone, or named among others (`Niklaus and Grace`, `Alan/YouBuy`).
+            Part::Name if !names.is_empty() => {
+                names
+                    .iter()
+                    .any(|name| rest.starts_with(name.as_str()) && self.matches_at(part + 1, at + name.len()))
+                    || stretches(rest)
+                        .any(|end| names_any(&rest[..end], names) && self.matches_at(part + 1, at + end))
+            }
+            Part::Name | Part::Any => stretches(rest)
+                .any(|end| !rest[..end].trim().is_empty() && self.matches_at(part + 1, at + end)),
         };
         if !matched {
             self.failed.insert((part, at));
         }
         matched
     }
+}
+
+/// The ends of the non-empty stretches that `text` starts with.
+fn stretches(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.char_indices().skip(1).map(|(i, _)| i).chain(std::iter::once(text.len()))
+}
+
+/// Whether `stretch` holds one of `names` as a whole word.
+fn names_any(stretch: &str, names: &[String]) -> bool {
+    names.iter().any(|name| {
+        stretch.match_indices(name.as_str()).any(|(at, _)| {
+            let before = stretch[..at].chars().next_back();
+            let after = stretch[at + name.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
 }
 
 #[cfg(test)]
@@ -221,6 +238,25 @@ mod tests {
             assert!(pattern.matches(question), "{question}");
         }
         assert!(!pattern.matches("What is Grace most excited about and why?"));
+    }
+
+    #[test]
+    fn name_matches_the_character_named_among_others() {
+        let pattern = named("Why did you choose NAME to tell this story?", &names(&["niklaus"]));
+        for question in [
+            "Why did you choose Niklaus and Grace to tell this story?",
+            "Why did you choose Grace and [Niklaus] to tell this story?",
+            "Why did you choose Niklaus/TrafficMonitor to tell this story?",
+        ] {
+            assert!(pattern.matches(question), "{question}");
+        }
+        for question in [
+            "Why did you choose Grace to tell this story?",
+            "Why did you choose Niklausson to tell this story?",
+            "Why did you choose to tell this story?",
+        ] {
+            assert!(!pattern.matches(question), "{question}");
+        }
     }
 
     #[test]

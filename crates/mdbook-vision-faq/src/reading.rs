@@ -53,7 +53,9 @@ fn nodes_in<'d>(doc: &'d Document<'_>, section: Range<usize>) -> &'d [Node] {
 }
 
 /// The FAQ of `section`: after a heading that names it, up to the next heading of the same or
-/// a higher level; or inside a `<details>` whose summary names it.
+/// a higher level that does not ask a question (`## **Why did you choose Alan?**` right after
+/// `## 🤔 Frequently Asked Questions` is one of its questions); or inside a `<details>` whose
+/// summary names it.
 pub fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection> {
     let nodes = nodes_in(doc, section);
     for (index, node) in nodes.iter().enumerate() {
@@ -65,10 +67,14 @@ pub fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection>
                     continue;
                 }
                 let body_start = end_of(nodes, index) + 1;
-                let body_end = nodes[body_start..]
-                    .iter()
-                    .position(|n| matches!(n.kind, NodeKind::Start(Element::Heading(l)) if l <= level))
-                    .map_or(nodes.len(), |p| body_start + p);
+                let ends_faq = |n: &Node| {
+                    matches!(n.kind, NodeKind::Start(Element::Heading(l)) if l <= level)
+                        && !doc
+                            .heading_at(n.range().start)
+                            .is_some_and(|h| h.title().trim_end().ends_with('?'))
+                };
+                let body_end =
+                    nodes[body_start..].iter().position(ends_faq).map_or(nodes.len(), |p| body_start + p);
                 let notice_at = heading_end(doc.text, range.end);
                 return Some(read_faq(doc, range, notice_at, &nodes[body_start..body_end]));
             }
