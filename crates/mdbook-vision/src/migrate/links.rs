@@ -1,14 +1,22 @@
 //! Where a link written in the book leads: a page of the book (relative, `.md` or `.html`, or an
-//! absolute URL of the published book), or somewhere else.
+//! absolute URL of the published book), or somewhere else. A link to a page that moved leads
+//! where the book's redirects (`output.html.redirect`) send it.
 
+use foldhash::HashMap;
 use mdbook_vision_core::model::{Story, VisionBook, output_path, resolve};
 use serde_json::Value;
+
+/// How many redirects in a row are followed: more is a loop.
+const MAX_REDIRECTS: usize = 8;
 
 /// How links to the book's pages are read.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Links {
     /// Where the book is published, each ending in `/`.
     bases: Vec<String>,
+    /// The book's redirects: from an old page (relative to `src`, as `.md`) to where it went,
+    /// as written (relative to the old page, from the book's root, or a URL).
+    redirects: HashMap<String, String>,
 }
 
 /// A page of the book, and a heading in it.
@@ -44,7 +52,16 @@ impl Links {
             }
         }
         bases.dedup();
-        Links { bases }
+        let redirects = html["redirect"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(from, to)| {
+                let old = resolve("", &format!("/{}", from.trim_start_matches('/')))?;
+                Some((output_path(&old).into_owned(), to.as_str()?.to_owned()))
+            })
+            .collect();
+        Links { bases, redirects }
     }
 
     /// Where `destination`, written on the page rendered from `from` (relative to `src`),
@@ -54,14 +71,35 @@ impl Links {
             Some((path, anchor)) => (path, Some(anchor.to_owned()).filter(|a| !a.is_empty())),
             None => (destination, None),
         };
-        let path = if path.is_empty() {
-            from.to_owned()
-        } else if let Some(inside) = self.bases.iter().find_map(|base| path.strip_prefix(base.as_str())) {
-            resolve("", &format!("/{}", if inside.is_empty() { "index.html" } else { inside }))?
-        } else {
-            resolve(from, path)?
-        };
-        Some(Target { path: output_path(&path).into_owned(), anchor })
+        let path = if path.is_empty() { from.to_owned() } else { self.locate(from, path)? };
+        self.redirected(Target { path: output_path(&path).into_owned(), anchor })
+    }
+
+    /// The page, relative to `src`, that the path of a link written on the page rendered from
+    /// `from` names; `None` outside the book.
+    fn locate(&self, from: &str, path: &str) -> Option<String> {
+        match self.bases.iter().find_map(|base| path.strip_prefix(base.as_str())) {
+            Some(inside) => {
+                resolve("", &format!("/{}", if inside.is_empty() { "index.html" } else { inside }))
+            }
+            None => resolve(from, path),
+        }
+    }
+
+    /// Where `target` is, once the redirects of the pages it moved from are followed (its own
+    /// anchor wins over a redirect's); `None` when a redirect leads outside the book, or in a
+    /// loop.
+    fn redirected(&self, mut target: Target) -> Option<Target> {
+        for _ in 0..MAX_REDIRECTS {
+            let Some(to) = self.redirects.get(&target.path) else { return Some(target) };
+            let (path, anchor) = match to.split_once('#') {
+                Some((path, anchor)) => (path, Some(anchor.to_owned()).filter(|a| !a.is_empty())),
+                None => (to.as_str(), None),
+            };
+            let path = self.locate(&target.path, path)?;
+            target = Target { path: output_path(&path).into_owned(), anchor: target.anchor.or(anchor) };
+        }
+        None
     }
 
     /// `destination` as a key to compare links by: its target in the book, else as written.
@@ -118,5 +156,32 @@ mod tests {
         assert_eq!(target("status_quo/README.md"), "vision/status_quo/index.md");
         assert_eq!(target("#the-story"), "vision/metanarrative.md#the-story");
         assert_eq!(target("https://crates.io/x"), "https://crates.io/x");
+    }
+
+    #[test]
+    fn links_to_a_page_that_moved_follow_the_redirects() {
+        let config = json!({"output": {"html": {
+            "site-url": "/vision-doc/",
+            "git-repository-url": "https://github.com/example/vision-doc",
+            "redirect": {
+                "/vision/status_quo/a.html": "/vision/stories/status_quo/a.html",
+                "/vision/old.html": "new.html#part",
+                "/vision/twice.html": "/vision/old.html",
+                "/vision/gone.html": "https://example.org/gone.html",
+                "/vision/loop.html": "/vision/loop.html",
+            },
+        }}});
+        let links = Links::new(&config, &[]);
+        let target = |d: &str| links.key("vision/metanarrative.md", d);
+        assert_eq!(target("status_quo/a.md"), "vision/stories/status_quo/a.md");
+        assert_eq!(
+            target("https://example.github.io/vision-doc/vision/status_quo/a.html#x"),
+            "vision/stories/status_quo/a.md#x"
+        );
+        assert_eq!(target("old.html"), "vision/new.md#part");
+        assert_eq!(target("old.html#mine"), "vision/new.md#mine");
+        assert_eq!(target("twice.md"), "vision/new.md#part");
+        assert_eq!(target("gone.html"), "gone.html");
+        assert_eq!(target("loop.html"), "loop.html");
     }
 }
