@@ -64,16 +64,20 @@ impl PageEditor for CharacterLinks<'_> {
             repair(book, page, link, edits);
         }
         diagnostics.extend(in_headings.into_iter().map(|link| left_in_heading(book, page, link)));
-        // One note per stale definition (or missing one): one fix mends every link using it.
+        // One note per stale definition: deleting it mends every link using it. A reference
+        // without a definition is how the suite's books name a character (migrate removes the
+        // definitions): it is linked without a word.
         let mut reported: Vec<(String, Option<&str>)> = Vec::new();
-        for link in &broken {
-            let key = (normalize_label(&link.label), link.broken.as_deref());
+        let stale_links =
+            broken.iter().filter_map(|l| Some((*l, l.broken.as_deref().filter(|s| !s.is_empty())?)));
+        for (link, stale) in stale_links {
+            let key = (normalize_label(&link.label), Some(stale));
             if reported.contains(&key) {
                 continue;
             }
             let same =
                 broken.iter().filter(|l| (normalize_label(&l.label), l.broken.as_deref()) == key).count();
-            diagnostics.push(repair_note(book, page, link, same));
+            diagnostics.push(repair_note(book, page, link, stale, same));
             reported.push(key);
         }
     }
@@ -205,8 +209,15 @@ fn left_in_heading(book: &VisionBook<'_>, page: PageId, link: &CharacterLink) ->
     ))
 }
 
-/// The note that a broken link, and `count` - 1 others like it, were repaired.
-fn repair_note(book: &VisionBook<'_>, page: PageId, broken: &CharacterLink, count: usize) -> Diagnostic {
+/// The note that a link whose definition is `stale`, and `count` - 1 others like it, were
+/// repaired.
+fn repair_note(
+    book: &VisionBook<'_>,
+    page: PageId,
+    broken: &CharacterLink,
+    stale: &str,
+    count: usize,
+) -> Diagnostic {
     let the_page = book.page(page);
     let doc = &the_page.doc;
     let written = &doc.text[broken.range.clone()];
@@ -218,35 +229,21 @@ fn repair_note(book: &VisionBook<'_>, page: PageId, broken: &CharacterLink, coun
         2 => " (and 1 more link like it)".to_owned(),
         n => format!(" (and {} more links like it)", n - 1),
     };
-    let (message, help) = match broken.broken.as_deref() {
-        Some(stale) if !stale.is_empty() => {
-            let label = normalize_label(&broken.label);
-            let definition = (!label.is_empty())
-                .then(|| doc.link_definitions.iter().find(|d| normalize_label(&d.label) == label))
-                .flatten();
-            let help = match definition {
-                Some(d) => format!(
-                    "its definition `{}` ({}) is stale: delete it, or point it at `{destination}`",
-                    &doc.text[d.range.clone()],
-                    the_page
-                        .location(d.range.clone())
-                        .span
-                        .map_or(String::new(), |s| format!("line {}", s.line))
-                ),
-                None => format!("it now points at `{destination}`"),
-            };
-            (
-                format!(
-                    "`{written}`{others} pointed at `{stale}`, which is not a page of this book; it now links to {name}'s page"
-                ),
-                help,
-            )
-        }
-        _ => (
-            format!("`{written}`{others} has no link definition; it now links to {name}'s page"),
-            format!("it points at `{destination}`"),
+    let label = normalize_label(&broken.label);
+    let definition = (!label.is_empty())
+        .then(|| doc.link_definitions.iter().find(|d| normalize_label(&d.label) == label))
+        .flatten();
+    let help = match definition {
+        Some(d) => format!(
+            "its definition `{}` ({}) is stale: delete it, or point it at `{destination}`",
+            &doc.text[d.range.clone()],
+            the_page.location(d.range.clone()).span.map_or(String::new(), |s| format!("line {}", s.line))
         ),
+        None => format!("it now points at `{destination}`"),
     };
+    let message = format!(
+        "`{written}`{others} pointed at `{stale}`, which is not a page of this book; it now links to {name}'s page"
+    );
     Diagnostic::new(codes::CHARACTER_LINK_REPAIRED, message)
         .at(the_page.location(broken.range.clone()))
         .with_help(help)

@@ -49,7 +49,7 @@ codes! {
     FAQ_NEAR_MISS = "faq-near-miss", Warning, "a FAQ question close to, but not, a required one";
     FAQ_EMPTY_ANSWER = "faq-empty-answer", Warning, "a FAQ question without an answer, or with a placeholder";
     FAQ_SUGGESTED = "faq-suggested", Note, "a page of a kind without a template that does not ask what the seed's template asks (once per page)";
-    CHARACTER_LINK_REPAIRED = "character-link-repaired", Note, "a broken link to a character's page, pointed at the right page";
+    CHARACTER_LINK_REPAIRED = "character-link-repaired", Note, "a link to a character's page whose definition is stale, pointed at the right page";
     CHARACTER_LINK_IN_HEADING = "character-link-in-heading", Warning, "a reference to a character without a definition, in a heading: left as written, since a link would change the heading's text";
     ROADMAP_UNKNOWN_STATUS = "roadmap-unknown-status", Warning, "a roadmap status that is not in the legend";
     ROADMAP_BAD_DATE = "roadmap-bad-date", Warning, "a roadmap date that is not a date, or is in the future";
