@@ -150,24 +150,47 @@ fn label_and_rest(doc: &Document<'_>, meaning: &Cell) -> (String, String) {
     (trim_label(first), trim_rest(words.next().unwrap_or_default()))
 }
 
-/// Whether `text` is one emoji: no letters, digits or ASCII, a few code points at most (an
-/// emoji with its variation selector, or a sequence joined with U+200D), and none of the
-/// dashes, quotes, bullets and ellipses of typography (`—`, `“`, `•`, `…`), which a table
-/// may well hold in every row of its first column.
+/// Whether `text` is one emoji: no letters, digits or ASCII, and a single symbol, with its
+/// variation selector, skin tone, keycap or tags, or a sequence joined with U+200D (`🙋‍♀️`), or
+/// a flag (two regional indicators). Not a row of symbols (`▰▰▱▱`, `✅✅`), nor the dashes,
+/// quotes, bullets and ellipses of typography (`—`, `“`, `•`, `…`), which a table may well hold
+/// in every row of its first column.
 pub fn is_single_emoji(text: &str) -> bool {
-    let text = text.trim();
-    !text.is_empty()
-        && text.chars().count() <= 8
-        && text
-            .chars()
-            .all(|c| !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace() && !is_typography(c))
+    let mut symbols = 0;
+    let mut joined = false;
+    let mut regional_indicators = 0;
+    for c in text.trim().chars() {
+        if c.is_ascii() || c.is_alphanumeric() || c.is_whitespace() || is_typography(c) {
+            return false;
+        }
+        if c == ZERO_WIDTH_JOINER {
+            joined = true;
+            continue;
+        }
+        let regional = ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
+        let second_of_flag = regional && regional_indicators % 2 == 1;
+        regional_indicators += usize::from(regional);
+        if !is_modifier(c) && !second_of_flag && !std::mem::take(&mut joined) {
+            symbols += 1;
+        }
+    }
+    symbols == 1
 }
+
+/// Whether `c` modifies the emoji before it: a variation selector, a skin tone, the keycap or
+/// a tag.
+fn is_modifier(c: char) -> bool {
+    matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{20E3}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// What joins the emoji of a sequence into one (`🙋` and `♀` into `🙋‍♀`).
+const ZERO_WIDTH_JOINER: char = '\u{200D}';
 
 /// Whether `c` is in Unicode's General Punctuation block (U+2000 to U+206F), the dashes,
 /// quotes and ellipses smart punctuation makes among them, but not one of the two emoji there
 /// (‼ and ⁉) nor the zero-width joiner of emoji sequences.
 fn is_typography(c: char) -> bool {
-    ('\u{2000}'..='\u{206F}').contains(&c) && !matches!(c, '\u{203C}' | '\u{2049}' | '\u{200D}')
+    ('\u{2000}'..='\u{206F}').contains(&c) && !matches!(c, '\u{203C}' | '\u{2049}' | ZERO_WIDTH_JOINER)
 }
 
 #[cfg(test)]
@@ -201,10 +224,12 @@ mod tests {
 
     #[test]
     fn an_emoji_is_not_typography() {
-        for emoji in ["✅", "✏️", " 🙋‍♀️ ", "‼️", "⁉", "🏳️‍🌈", "★", "❌"] {
+        for emoji in ["✅", "✏️", " 🙋‍♀️ ", "‼️", "⁉", "🏳️‍🌈", "★", "❌", "👍🏽", "🇫🇷", "👨‍👩‍👧‍👦"]
+        {
             assert!(is_single_emoji(emoji), "{emoji}");
         }
-        for not_emoji in ["—", "–", "…", "“”", "•", "†", "", "ok", "✅ done", "-", "é"] {
+        for not_emoji in ["—", "–", "…", "“”", "•", "†", "", "ok", "✅ done", "-", "é", "▰▰▱▱", "✅✅", "🇫🇷🇫"]
+        {
             assert!(!is_single_emoji(not_emoji), "{not_emoji}");
         }
     }
