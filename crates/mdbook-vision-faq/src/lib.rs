@@ -27,7 +27,7 @@ use mdbook_vision_core::splice::Edits;
 
 use crate::check::RulePatterns;
 
-pub use crate::matching::normalize;
+pub use crate::matching::{asks_nearly, normalize};
 pub use crate::reading::{FAQ_TITLE, FaqSection, Question, find_faq};
 pub use crate::requirements::{Requirement, requirement_of};
 

@@ -75,6 +75,14 @@ fn push_normal_chars(normal: &mut String, chars: impl Iterator<Item = char>) {
     }
 }
 
+/// Whether `question` asks `wording` (NAME and ALTERNATIVE-X standing for any text), or
+/// nearly does: within a typo or a changed word, as a near miss is (`What status quo story or
+/// stories are you retelling?` for `What status quo stories are you retelling?`).
+pub fn asks_nearly(question: &str, wording: &str) -> bool {
+    let pattern = Pattern::new(wording);
+    pattern.matches_normalized(&normalize(question), &[]) || pattern.nearness(question, &[]) >= NEAR
+}
+
 /// A required wording, ready to match questions: made once per run, matched against the
 /// questions of every subject with the names NAME stands for there.
 #[derive(Debug, Clone)]

@@ -8,7 +8,9 @@
 //! - The character comes from the table, else from the page: the cast member the file name
 //!   (for a section story, its heading) starts with, else the one mentioned most.
 //! - The pair comes from the table's link, else, for a story with no table, from the links to
-//!   stories of the paired kind in its answer to "What status quo stories are you retelling?".
+//!   stories of the paired kind in its answer to "What status quo stories are you retelling?"
+//!   (or a near miss of it, such as an older template's "What status quo story or stories are
+//!   you retelling?").
 //! - `assigned-to` comes from the table; "✋ Volunteer wanted ✋" and the like are no one.
 //!
 //! A cell that cannot be read (a character not in the cast, a pair link that leads to no
@@ -20,14 +22,14 @@ use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::generate::join_names;
 use mdbook_vision_core::markdown::{Document, Element, Heading, Node, NodeKind, end_of};
 use mdbook_vision_core::model::{Kind, Page, PageId, STORY_BLOCK, VisionBook, section_of, slug};
-use mdbook_vision_faq::{find_faq, normalize};
+use mdbook_vision_faq::{asks_nearly, find_faq};
 use mdbook_vision_stories::FIELDS;
 
 use super::links::{Links, Target};
 use super::{Change, Tally, kept_finding, line_end, line_start};
 
-/// The questions whose answer names the status quo stories a shiny future retells.
-const RETELLING_QUESTIONS: &[&str] = &["What status quo stories are you retelling?"];
+/// The question whose answer names the status quo stories a shiny future retells.
+const RETELLING_QUESTION: &str = "What status quo stories are you retelling?";
 
 /// What a pair or assignee cell says when there is no one and nothing.
 const EMPTY_CELLS: &[&str] = &["", "—", "-", "not yet written", "none", "n/a", "tbd"];
@@ -342,10 +344,9 @@ fn retold_stories(
     let page = book.page(page_id);
     let doc = &page.doc;
     let Some(faq) = find_faq(doc, section.clone()) else { return Vec::new() };
-    let wanted: Vec<String> = RETELLING_QUESTIONS.iter().map(|q| normalize(q)).collect();
     let mut questions: Vec<_> = faq.questions.iter().collect();
     questions.sort_by_key(|q| q.range.start);
-    let Some(index) = questions.iter().position(|q| wanted.contains(&normalize(&q.text))) else {
+    let Some(index) = questions.iter().position(|q| asks_nearly(&q.text, RETELLING_QUESTION)) else {
         return Vec::new();
     };
     let answer = questions[index].range.end..questions.get(index + 1).map_or(section.end, |q| q.range.start);
