@@ -10,7 +10,7 @@
 //! - The pair comes from the table's link, else, for a story with no table, from the links to
 //!   stories of the paired kind in its answer to "What status quo stories are you retelling?"
 //!   (or a near miss of it, such as an older template's "What status quo story or stories are
-//!   you retelling?").
+//!   you retelling?"), and from the paragraphs or list items there that are a story's title.
 //! - `assigned-to` comes from the table; "✋ Volunteer wanted ✋" and the like are no one.
 //!
 //! A cell that cannot be read (a character not in the cast, a pair link that leads to no
@@ -350,12 +350,16 @@ fn retold_stories(
         return Vec::new();
     };
     let answer = questions[index].range.end..questions.get(index + 1).map_or(section.end, |q| q.range.start);
+    let nodes = doc.nodes.all();
     let mut ids: Vec<String> = Vec::new();
-    for node in
-        doc.nodes.all().iter().filter(|n| n.starts(Element::Link) && answer.contains(&n.range().start))
-    {
-        let Some(info) = doc.nodes.link(node) else { continue };
-        let target = links.target(&page.output_path, &info.destination);
+    for (at, node) in nodes.iter().enumerate().filter(|(_, n)| answer.contains(&n.range().start)) {
+        let target = if node.starts(Element::Link) {
+            doc.nodes.link(node).and_then(|info| links.target(&page.output_path, &info.destination))
+        } else if node.starts(Element::Paragraph) || node.starts(Element::Item) {
+            titled_story(book, doc, &nodes[at + 1..end_of(nodes, at)])
+        } else {
+            None
+        };
         if let Some(id) = target.and_then(|t| story_id(book, planned, &t, Kind::STATUS_QUO))
             && !ids.contains(&id)
         {
@@ -363,6 +367,20 @@ fn retold_stories(
         }
     }
     ids
+}
+
+/// The status quo story whose title a paragraph or list item without links is, word for word
+/// (`Grace debugs a crash dump.`, in any case, a final period aside).
+fn titled_story(book: &VisionBook<'_>, doc: &Document<'_>, paragraph: &[Node]) -> Option<Target> {
+    if paragraph.iter().any(|n| n.starts(Element::Link)) {
+        return None;
+    }
+    let text = doc.plain_text(paragraph);
+    let text = text.trim().trim_end_matches('.');
+    let page = book.page_ids().map(|id| book.page(id)).find(|page| {
+        page.kind == Some(Kind::STATUS_QUO) && page.holds_a_story() && page.title().eq_ignore_ascii_case(text)
+    })?;
+    Some(Target { path: page.output_path.to_string(), anchor: None })
 }
 
 /// A hand-written story table: a table at the top level of its chapter, with one body row,
