@@ -167,30 +167,27 @@ struct Matching<'m> {
 }
 
 impl Matching<'_> {
-    /// Whether `text[at..]` matches the parts from `part` on. Each (part, position) is tried
-    /// once, so however many placeholders a wording has, matching takes polynomial time.
+    /// Whether `text[at..]` matches the parts from `part` on. Each placeholder is tried once at
+    /// each position, so however many a wording has, matching takes polynomial time.
     fn matches_at(&mut self, part: usize, at: usize) -> bool {
         let Some(current) = self.parts.get(part) else {
             return at == self.text.len();
         };
+        let (text, names) = (self.text, self.names);
+        let rest = &text[at..];
+        if let Part::Text(literal) = current {
+            return rest.starts_with(literal.as_str()) && self.matches_at(part + 1, at + literal.len());
+        }
         if self.failed.contains(&(part, at)) {
             return false;
         }
-        let (text, names) = (self.text, self.names);
-        let rest = &text[at..];
         let matched = match current {
-            Part::Text(literal) => {
-                rest.starts_with(literal.as_str()) && self.matches_at(part + 1, at + literal.len())
-            }
-            // The character alone, or named among others (`Niklaus and Grace`, `Alan/YouBuy`).
-            Part::Name if !names.is_empty() => {
-                names
-                    .iter()
-                    .any(|name| rest.starts_with(name.as_str()) && self.matches_at(part + 1, at + name.len()))
-                    || stretches(rest)
-                        .any(|end| names_any(&rest[..end], names) && self.matches_at(part + 1, at + end))
-            }
-            Part::Name | Part::Any => stretches(rest)
+            // The character alone, or named among others (`Niklaus and Grace`, `Alan/YouBuy`):
+            // any stretch that holds the first name mentioned.
+            Part::Name if !names.is_empty() => first_name_end(rest, names).is_some_and(|first| {
+                stretches(rest).filter(|&end| end >= first).any(|end| self.matches_at(part + 1, at + end))
+            }),
+            _ => stretches(rest)
                 .any(|end| !rest[..end].trim().is_empty() && self.matches_at(part + 1, at + end)),
         };
         if !matched {
@@ -205,15 +202,18 @@ fn stretches(text: &str) -> impl Iterator<Item = usize> + '_ {
     text.char_indices().skip(1).map(|(i, _)| i).chain(std::iter::once(text.len()))
 }
 
-/// Whether `stretch` holds one of `names` as a whole word.
-fn names_any(stretch: &str, names: &[String]) -> bool {
-    names.iter().any(|name| {
-        stretch.match_indices(name.as_str()).any(|(at, _)| {
-            let before = stretch[..at].chars().next_back();
-            let after = stretch[at + name.len()..].chars().next();
-            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-        })
-    })
+/// Where the first whole-word mention of one of `names` in `text` ends.
+fn first_name_end(text: &str, names: &[String]) -> Option<usize> {
+    let whole_word = |at: usize, name: &str| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    };
+    names
+        .iter()
+        .filter_map(|name| text.match_indices(name.as_str()).find(|&(at, name)| whole_word(at, name)))
+        .map(|(at, name)| at + name.len())
+        .min()
 }
 
 #[cfg(test)]

@@ -50,7 +50,8 @@ pub fn resolve(
     status_headers: &[String],
 ) -> (Legend, KeyTables) {
     let candidates = candidates(book, status_headers);
-    let without_status_headed = match configured.clone() {
+    let is_configured = configured.is_some();
+    let without_status_headed = match configured {
         Some(entries) => Legend::new(entries, Source::Configured),
         None => legend_of(candidates.iter().filter(|c| !c.status_headed))
             .unwrap_or_else(|| Legend::new(default.clone(), Source::Default)),
@@ -59,9 +60,10 @@ pub fn resolve(
         |c: &Candidate<'_>| c.entries.iter().all(|e| without_status_headed.find(&e.emoji).is_none());
     let keys: Vec<&Candidate<'_>> =
         candidates.iter().filter(|c| !c.status_headed || explains_own_emoji(c)).collect();
-    let legend = match configured {
-        Some(entries) => Legend::new(entries, Source::Configured),
-        None => legend_of(keys.iter().copied()).unwrap_or_else(|| Legend::new(default, Source::Default)),
+    let legend = if is_configured {
+        without_status_headed
+    } else {
+        legend_of(keys.iter().copied()).unwrap_or_else(|| Legend::new(default, Source::Default))
     };
     let mut by_page: HashMap<PageId, Vec<usize>> = HashMap::new();
     for key in keys {
@@ -223,7 +225,7 @@ mod tests {
     }
 
     #[test]
-    fn an_emoji_is_not_typography() {
+    fn one_emoji_is_one_symbol_with_its_modifiers_and_never_typography() {
         for emoji in ["✅", "✏️", " 🙋‍♀️ ", "‼️", "⁉", "🏳️‍🌈", "★", "❌", "👍🏽", "🇫🇷", "👨‍👩‍👧‍👦"]
         {
             assert!(is_single_emoji(emoji), "{emoji}");
