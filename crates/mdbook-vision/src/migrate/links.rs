@@ -67,10 +67,7 @@ impl Links {
     /// Where `destination`, written on the page rendered from `from` (relative to `src`),
     /// leads in the book; `None` when it leads outside it.
     pub fn target(&self, from: &str, destination: &str) -> Option<Target> {
-        let (path, anchor) = match destination.split_once('#') {
-            Some((path, anchor)) => (path, Some(anchor.to_owned()).filter(|a| !a.is_empty())),
-            None => (destination, None),
-        };
+        let (path, anchor) = split_anchor(destination);
         let path = if path.is_empty() { from.to_owned() } else { self.locate(from, path)? };
         self.redirected(Target { path: output_path(&path).into_owned(), anchor })
     }
@@ -92,10 +89,7 @@ impl Links {
     fn redirected(&self, mut target: Target) -> Option<Target> {
         for _ in 0..MAX_REDIRECTS {
             let Some(to) = self.redirects.get(&target.path) else { return Some(target) };
-            let (path, anchor) = match to.split_once('#') {
-                Some((path, anchor)) => (path, Some(anchor.to_owned()).filter(|a| !a.is_empty())),
-                None => (to.as_str(), None),
-            };
+            let (path, anchor) = split_anchor(to);
             let path = self.locate(&target.path, path)?;
             target = Target { path: output_path(&path).into_owned(), anchor: target.anchor.or(anchor) };
         }
@@ -122,6 +116,14 @@ pub(crate) fn story_at<'b>(book: &'b VisionBook<'_>, target: &Target) -> Option<
             .find(|s| s.anchor.as_deref() == Some(anchor.as_str()))
             .or_else(|| stories.iter().find(|s| s.anchor.is_none())),
         None => stories.iter().find(|s| s.anchor.is_none()),
+    }
+}
+
+/// A link destination's path, and its `#anchor` when it names one.
+fn split_anchor(destination: &str) -> (&str, Option<String>) {
+    match destination.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor.to_owned()).filter(|a| !a.is_empty())),
+        None => (destination, None),
     }
 }
 
