@@ -142,7 +142,8 @@ impl Pattern {
         let question = normalize(question);
         let literal_only = self.parts.iter().all(|p| matches!(p, Part::Text(_) | Part::Name));
         let score = if literal_only {
-            strsim::normalized_levenshtein(&example, &question)
+            let typos = strsim::normalized_levenshtein(&example, &question);
+            if one_word_changed(&example, &question) { typos.max(NEAR) } else { typos }
         } else {
             // With ALTERNATIVE-X, compare the wording's fixed text with the question's start,
             // cut at the length that fits best.
@@ -195,6 +196,13 @@ impl Matching<'_> {
         }
         matched
     }
+}
+
+/// Whether `a` and `b` are the same words but one, however long (`why did you choose alan` and
+/// `why did you choose bottlerocket`).
+fn one_word_changed(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.split_whitespace().collect(), b.split_whitespace().collect());
+    a.len() == b.len() && a.len() >= 3 && a.iter().zip(&b).filter(|(x, y)| x != y).count() == 1
 }
 
 /// The ends of the non-empty stretches that `text` starts with.
@@ -307,6 +315,9 @@ mod tests {
         assert!(!pattern.is_near("What are the morals of the story?"));
         assert!(!pattern.is_near("How did Alan feel?"));
         assert!(named("Why not do ALTERNATIVE-X?", &[]).is_near("Why no do the other thing?"));
+        let named_alan = named("Why did you choose NAME to tell this story?", &names(&["alan"]));
+        assert!(named_alan.is_near("Why did you choose *Bottlerocket* to tell this story?"));
+        assert!(!named_alan.is_near("Why did you choose a story?"));
     }
 
     /// The first way `normalize` was written, which it must agree with.
