@@ -177,7 +177,7 @@ fn block_for(
         kept_finding(
             location.clone(),
             format!("{what} has no character: {why}"),
-            "add `character = \"...\"` to its block by hand",
+            "add `character = \"...\"` to its block by hand; a page that is not a story belongs in `not-stories` (in `[preprocessor.vision]`), which `migrate` leaves alone",
         )
     });
     Ok((Change { file: file_of(page), splices, tally: vec![tally], location, what }, note))
