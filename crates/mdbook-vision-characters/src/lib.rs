@@ -67,18 +67,20 @@ impl PageEditor for CharacterLinks<'_> {
         // One note per stale definition: deleting it mends every link using it. A reference
         // without a definition is how the suite's books name a character (migrate removes the
         // definitions): it is linked without a word.
-        let mut reported: Vec<(String, Option<&str>)> = Vec::new();
-        let stale_links =
-            broken.iter().filter_map(|l| Some((*l, l.broken.as_deref().filter(|s| !s.is_empty())?)));
-        for (link, stale) in stale_links {
-            let key = (normalize_label(&link.label), Some(stale));
-            if reported.contains(&key) {
+        let stale_links: Vec<(&CharacterLink, String, &str)> = broken
+            .iter()
+            .filter_map(|l| {
+                Some((*l, normalize_label(&l.label), l.broken.as_deref().filter(|s| !s.is_empty())?))
+            })
+            .collect();
+        let mut reported: Vec<(&str, &str)> = Vec::new();
+        for (link, label, stale) in &stale_links {
+            if reported.contains(&(label.as_str(), stale)) {
                 continue;
             }
-            let same =
-                broken.iter().filter(|l| (normalize_label(&l.label), l.broken.as_deref()) == key).count();
+            let same = stale_links.iter().filter(|(_, l, s)| (l, s) == (label, stale)).count();
             diagnostics.push(repair_note(book, page, link, stale, same));
-            reported.push(key);
+            reported.push((label, stale));
         }
     }
 }
