@@ -179,6 +179,45 @@ fn new_pages_of_every_kind_pass_check_once_answered_and_appear_in_the_book() {
 }
 
 #[test]
+fn new_puts_a_story_in_its_alphabetical_place_in_a_list_kept_so_and_the_book_shows_it_there() {
+    let dir = copy_book(&fixture("books/long-lived"));
+    let summary_path = dir.path().join("src/SUMMARY.md");
+    let summary = fs::read_to_string(&summary_path).unwrap();
+    // The status quo stories in alphabetical order, but for one slip, as hand-kept lists are.
+    let mut stories: Vec<&str> =
+        summary.lines().filter(|l| l.contains("](./vision/status_quo/") && !l.contains("template")).collect();
+    stories.sort_by_key(|line| line.to_lowercase());
+    stories.swap(0, 1);
+    let mut lines: Vec<&str> = summary.lines().collect();
+    let first = lines.iter().position(|l| l.contains("](./vision/status_quo/")).unwrap();
+    lines.splice(first..first + stories.len(), stories.iter().copied());
+    fs::write(&summary_path, lines.join("\n") + "\n").unwrap();
+    let book = dir.path().display().to_string();
+    let output = vision(&[
+        "new",
+        "status-quo",
+        "Barbara gets lost in lifetimes",
+        "--character",
+        "Barbara",
+        "--book",
+        &book,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let summary = fs::read_to_string(&summary_path).unwrap();
+    let between = "(./vision/status_quo/barbara_anguishes_over_http.md)\n    * [Barbara gets lost in lifetimes](./vision/status_quo/barbara_gets_lost_in_lifetimes.md)\n    * [Barbara plays with TCP]";
+    assert!(summary.contains(between), "{summary}");
+    let built = build_in_place("0.4.52", dir);
+    assert!(built.success, "{}", built.stderr);
+    assert!(built.output().join("vision/status_quo/barbara_gets_lost_in_lifetimes.html").exists());
+    // mdBook 0.4.52 writes the navigation once, into `toc.html`, for every page.
+    let toc = built.page("toc.html");
+    let order = ["Barbara anguishes over HTTP", "Barbara gets lost in lifetimes", "Barbara plays with TCP"];
+    let at: Vec<usize> =
+        order.iter().map(|name| toc.find(name).unwrap_or_else(|| panic!("{name}"))).collect();
+    assert!(at.is_sorted(), "the navigation lists the new story between its neighbours: {at:?}");
+}
+
+#[test]
 fn new_refuses_unknown_kinds_characters_and_pairs() {
     for (args, message) in [
         (&["status-qou", "X"][..], "did you mean `status-quo`?"),

@@ -1,6 +1,9 @@
-//! Adding an entry to SUMMARY.md the way its authors write it: after the last chapter of the
-//! same kind and its sub-chapters, at the same nesting, with the same list marker,
-//! indentation and link style (`./vision/...` or `vision/...`).
+//! Adding an entry to SUMMARY.md the way its authors write it: among the chapters of the
+//! same kind (in alphabetical order if they are kept so, else after the last one and its
+//! sub-chapters), at the same nesting, with the same list marker, indentation and link style
+//! (`./vision/...` or `vision/...`).
+
+use std::cmp::Ordering;
 
 use mdbook_vision_core::markdown::line_ending;
 use mdbook_vision_core::model::Kinds;
@@ -12,6 +15,8 @@ struct Entry<'s> {
     line: usize,
     /// What comes before its link: indentation and list marker (`    * `).
     lead: &'s str,
+    /// Its name, as written (`Alan finds \[bugs\]`).
+    name: &'s str,
     /// Its link target, as written (`./vision/status_quo/alan.md`).
     target: &'s str,
 }
@@ -40,14 +45,16 @@ fn entries(summary: &str) -> Vec<Entry<'_>> {
             let close = text[open..].find("](")? + open;
             let end = text[close..].find(')')? + close;
             let target = &text[close + 2..end];
-            (is_item && !target.is_empty()).then_some(Entry { line, lead, target })
+            let name = &text[open + 1..close];
+            (is_item && !target.is_empty()).then_some(Entry { line, lead, name, target })
         })
         .collect()
 }
 
 /// `summary` with an entry for the chapter `path` (relative to `src`) named `title` added
-/// after the last chapter of `kind` (and the chapters nested under it), else at the end of
-/// the list; and the added line.
+/// among the chapters of `kind`: in its alphabetical place when they are listed in
+/// alphabetical order, else after the last one (and the chapters nested under it); at the end
+/// of the list when there is none. Also returns the added line.
 pub fn add_entry(summary: &str, kinds: &Kinds, kind: &str, title: &str, path: &str) -> (String, String) {
     let le = line_ending(summary);
     let lines: Vec<&str> = summary.split_inclusive('\n').collect();
@@ -60,12 +67,21 @@ pub fn add_entry(summary: &str, kinds: &Kinds, kind: &str, title: &str, path: &s
     };
     // A chapter nested under one of the same kind is a part of that story, not a story.
     let parent = |at: usize| all[..at].iter().rev().find(|p| p.indent().len() < all[at].indent().len());
-    let of_kind = (0..all.len())
-        .rev()
-        .find(|&at| is_of_kind(&all[at]) && !parent(at).is_some_and(&is_of_kind))
-        .map(|at| &all[at]);
+    let stories: Vec<usize> =
+        (0..all.len()).filter(|&at| is_of_kind(&all[at]) && !parent(at).is_some_and(&is_of_kind)).collect();
+    // The list the kind's last chapter is in: those of its kind under the same parent.
+    let list_of = |at: usize| parent(at).map(|p| p.line);
+    let last_list: Vec<&Entry<'_>> = match stories.last() {
+        Some(&last) => {
+            stories.iter().filter(|&&at| list_of(at) == list_of(last)).map(|&at| &all[at]).collect()
+        }
+        None => Vec::new(),
+    };
     let listed = all.iter().filter(|e| !e.lead.trim().is_empty()).collect::<Vec<_>>();
-    let (insert_at, lead, dot_slash) = match (of_kind, listed.last()) {
+    let (insert_at, lead, dot_slash) = match (last_list.last(), listed.last()) {
+        (Some(_), _) if let Some(next) = alphabetical_successor(&last_list, title) => {
+            (next.line, next.lead.to_owned(), next.target.starts_with("./"))
+        }
         (Some(entry), _) => {
             (after_children(&lines, entry), entry.lead.to_owned(), entry.target.starts_with("./"))
         }
@@ -86,6 +102,28 @@ pub fn add_entry(summary: &str, kinds: &Kinds, kind: &str, title: &str, path: &s
     out.push_str(le);
     out.push_str(&lines[insert_at..].concat());
     (out, added)
+}
+
+/// The first of `stories` whose name comes after `title` in alphabetical order, when the
+/// stories are listed in that order: three or more of them, with at most one pair in ten
+/// (rounded) the wrong way round, as hand-kept lists have a few slips.
+fn alphabetical_successor<'e, 's>(stories: &[&'e Entry<'s>], title: &str) -> Option<&'e Entry<'s>> {
+    let pairs = stories.len().saturating_sub(1);
+    let slips = stories.windows(2).filter(|pair| alphabetical(pair[0].name, pair[1].name).is_gt()).count();
+    if stories.len() < 3 || slips > (pairs + 5) / 10 {
+        return None;
+    }
+    let title = escape_name(title);
+    stories.iter().copied().find(|story| alphabetical(story.name, &title).is_gt())
+}
+
+/// The order of two chapter names in an alphabetical list, as people sort by hand: by their
+/// letters and digits, letter case, spaces, punctuation and emoji aside.
+fn alphabetical(a: &str, b: &str) -> Ordering {
+    let key = |name: &str| -> Vec<char> {
+        name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    };
+    key(a).cmp(&key(b))
 }
 
 /// The position of the line after `entry` and the lines nested under it.
@@ -165,5 +203,62 @@ mod tests {
         assert_eq!(line, "  - [New](status_quo/new.md)");
         let (text, _) = add(summary, "status-quo", "status_quo/new.md");
         assert!(text.contains("[A](status_quo/a.md)\n  - [New]"), "{text}");
+    }
+
+    fn add_titled(summary: &str, title: &str) -> String {
+        add_entry(summary, &kinds(), "status-quo", title, "status_quo/new.md").0
+    }
+
+    const ALPHABETICAL: &str = "- [SQ](status_quo.md)\n  - [Template](status_quo/template.md)\n  - [alan builds](status_quo/a.md)\n  - [Barbara tries](status_quo/b.md)\n    - [Part 2](status_quo/b/2.md)\n  - [Grace debugs](status_quo/g.md)\n  - [Niklaus shares](status_quo/n.md)\n- [SF](sf.md)\n";
+
+    #[test]
+    fn in_its_alphabetical_place_when_the_kind_s_chapters_are_kept_in_that_order() {
+        let text = add_titled(ALPHABETICAL, "Barbara wins");
+        assert!(
+            text.contains(
+                "    - [Part 2](status_quo/b/2.md)\n  - [Barbara wins](status_quo/new.md)\n  - [Grace debugs]"
+            ),
+            "{text}"
+        );
+        let text = add_titled(ALPHABETICAL, "Alan begins");
+        assert!(text.contains("  - [Template](status_quo/template.md)\n  - [Alan begins](status_quo/new.md)\n  - [alan builds]"), "{text}");
+        let text = add_titled(ALPHABETICAL, "Zoe");
+        assert!(
+            text.contains("  - [Niklaus shares](status_quo/n.md)\n  - [Zoe](status_quo/new.md)\n- [SF]"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_slip_in_a_long_alphabetical_list_keeps_it_alphabetical() {
+        let names = ["A1", "A2", "A4", "A3", "B1", "B2", "C1", "C2", "D1", "D2", "E1"];
+        let summary: String = names.iter().map(|n| format!("- [{n}](status_quo/{n}.md)\n")).collect();
+        assert!(
+            add_titled(&summary, "B3").contains("[B2](status_quo/B2.md)\n- [B3](status_quo/new.md)\n- [C1]")
+        );
+    }
+
+    #[test]
+    fn after_the_last_when_the_kind_s_chapters_are_in_another_order_or_too_few_to_tell() {
+        let unordered =
+            "- [B](status_quo/b.md)\n- [A](status_quo/a.md)\n- [C](status_quo/c.md)\n- [X](x.md)\n";
+        assert_eq!(
+            add_titled(unordered, "Aa"),
+            "- [B](status_quo/b.md)\n- [A](status_quo/a.md)\n- [C](status_quo/c.md)\n- [Aa](status_quo/new.md)\n- [X](x.md)\n"
+        );
+        let two = "- [A](status_quo/a.md)\n- [C](status_quo/c.md)\n";
+        assert_eq!(
+            add_titled(two, "B"),
+            "- [A](status_quo/a.md)\n- [C](status_quo/c.md)\n- [B](status_quo/new.md)\n"
+        );
+    }
+
+    #[test]
+    fn only_the_list_the_kind_s_last_chapter_is_in_decides_the_order() {
+        let summary = "- [Zed's manual](status_quo/manual.md)\n- [Stories](stories.md)\n  - [A](status_quo/a.md)\n  - [B](status_quo/b.md)\n  - [D](status_quo/d.md)\n";
+        assert!(
+            add_titled(summary, "C")
+                .contains("  - [B](status_quo/b.md)\n  - [C](status_quo/new.md)\n  - [D]")
+        );
     }
 }
