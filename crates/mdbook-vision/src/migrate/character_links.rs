@@ -7,15 +7,14 @@
 //! elsewhere (a profile, another site), or is used where the feature does not link: in a
 //! heading, or as the label of a full reference (`[the newcomer][Alan]`).
 
-use std::ops::Range;
-
 use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::markdown::{Document, LinkDefinition, normalize_label};
 use mdbook_vision_core::model::{PageId, VisionBook};
 use pulldown_cmark::LinkType;
 
+use super::definitions::removals;
 use super::links::Links;
-use super::{Change, Tally, in_heading, line_end, line_start};
+use super::{Change, Tally, in_heading};
 
 /// The changes of the step (one per definition).
 pub(crate) fn plan(book: &VisionBook<'_>, links: &Links) -> (Vec<Change>, Vec<Diagnostic>) {
@@ -23,15 +22,13 @@ pub(crate) fn plan(book: &VisionBook<'_>, links: &Links) -> (Vec<Change>, Vec<Di
     for page_id in book.page_ids() {
         let page = book.page(page_id);
         let Some(file) = page.source.source_path.as_deref().map(str::to_owned) else { continue };
-        let removed: Vec<(&LinkDefinition, Range<usize>)> = page
+        let redundant: Vec<&LinkDefinition> = page
             .doc
             .link_definitions
             .iter()
             .filter(|definition| is_redundant(book, page_id, definition, links))
-            .filter_map(|definition| Some((definition, whole_lines(&page.doc, definition)?)))
             .collect();
-        for (index, (definition, lines)) in removed.iter().enumerate() {
-            let lines = with_blank_line_after(page.doc.text, &removed, index, lines.clone());
+        for (definition, lines) in removals(&page.doc, &redundant) {
             changes.push(Change {
                 file: file.clone(),
                 location: page.location(definition.range.clone()),
@@ -67,36 +64,6 @@ fn only_mentions(doc: &Document<'_>, label: &str) -> bool {
             !uses || (mention && !in_heading(doc, node.range().start))
         },
     )
-}
-
-/// The lines `definition` fills, line endings included, when nothing else is on them.
-fn whole_lines(doc: &Document<'_>, definition: &LinkDefinition) -> Option<Range<usize>> {
-    let text = doc.text;
-    let (start, end) = (line_start(text, definition.range.start), line_end(text, definition.range.end));
-    let before = &text[start..definition.range.start];
-    let after = &text[definition.range.end..end];
-    (before.chars().all(|c| c == ' ') && after.trim().is_empty()).then_some(start..end)
-}
-
-/// `lines`, the lines of the `index`th of the `removed` definitions, with the blank line after
-/// them when they end a run of removed definitions that stands between blank lines: so that
-/// removing a paragraph of definitions leaves one blank line, not two.
-fn with_blank_line_after(
-    text: &str,
-    removed: &[(&LinkDefinition, Range<usize>)],
-    index: usize,
-    lines: Range<usize>,
-) -> Range<usize> {
-    let ends_run = removed.get(index + 1).is_none_or(|(_, next)| next.start != lines.end);
-    let mut first = index;
-    while first > 0 && removed[first - 1].1.end == removed[first].1.start {
-        first -= 1;
-    }
-    let run_start = removed[first].1.start;
-    let blank = |line: Range<usize>| text[line].trim().is_empty();
-    let blank_before = run_start == 0 || blank(line_start(text, run_start - 1)..run_start);
-    let blank_after = lines.end < text.len() && blank(lines.end..line_end(text, lines.end));
-    if ends_run && blank_before && blank_after { lines.start..line_end(text, lines.end) } else { lines }
 }
 
 /// `after` (a chapter with lines removed from `before`) without the blank lines the removal

@@ -11,6 +11,7 @@
 
 mod book_toml;
 mod character_links;
+mod definitions;
 mod links;
 mod metanarrative;
 mod sources;
