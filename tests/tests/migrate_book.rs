@@ -1,8 +1,9 @@
 //! `mdbook-vision migrate --write` on a book written the old way: the long-lived fixture
 //! (`tests/fixtures/books/long-lived`: hand tables, the single-page form, a story in five
-//! parts, pasted definitions, a metanarrative of `.md`, `.html`, `#anchor` and absolute links)
-//! without the suite in its book.toml. Built with mdBook 0.4 and 0.5 before and after, every
-//! story table cell and every link reads the same, and a second run finds nothing to do.
+//! parts, pasted definitions, a metanarrative of `.md`, `.html`, `#anchor`, absolute and
+//! reference links) without the suite in its book.toml. Built with mdBook 0.4 and 0.5 before
+//! and after, every story table cell and every link reads the same, and a second run finds
+//! nothing to do.
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
@@ -116,10 +117,16 @@ fn a_migrated_book_renders_the_same_cells_and_links() {
         let summary = String::from_utf8_lossy(&output.stderr).into_owned();
         assert!(output.status.success(), "{summary}");
         assert!(
-            summary.starts_with("migrate changed 23 files: 3 story blocks added, 16 hand tables replaced by story blocks, 13 character definitions removed, 37 links converted to {{#story}}, 1 list converted to {{#stories}}, 1 edit to book.toml\n"),
+            summary.starts_with("migrate changed 23 files: 3 story blocks added, 16 hand tables replaced by story blocks, 13 character definitions removed, 40 links converted to {{#story}}, 1 list converted to {{#stories}}, 2 link definitions left unused removed, 1 edit to book.toml\n"),
             "{summary}"
         );
         assert!(!summary.contains("left as written"), "{summary}");
+        let metanarrative = fs::read_to_string(migrated.path().join("src/vision/metanarrative.md")).unwrap();
+        assert!(
+            metanarrative
+                .ends_with("and its\n{{#story alan_trusts_the_compiler_again \"happier sequel\"}}.\n"),
+            "the definitions only the converted links used are gone, and the blank line before them:\n{metanarrative}"
+        );
 
         let again = vision_with_mdbook(version, &["migrate", &root]);
         assert!(String::from_utf8_lossy(&again.stderr).starts_with("migrate: nothing to do\n"));
@@ -182,6 +189,6 @@ fn compare(version: &str, before: &Build, after: &Build) {
             .collect::<Vec<_>>()
     };
     let (was, now) = (story_links(before), story_links(after));
-    assert_eq!(was.len(), 19, "mdBook {version}: the metanarrative's story links: {was:#?}");
+    assert_eq!(was.len(), 22, "mdBook {version}: the metanarrative's story links: {was:#?}");
     assert_eq!(was, now, "mdBook {version}: the metanarrative's story links");
 }

@@ -65,24 +65,3 @@ fn only_mentions(doc: &Document<'_>, label: &str) -> bool {
         },
     )
 }
-
-/// `after` (a chapter with lines removed from `before`) without the blank lines the removal
-/// left at its end: it ends as `before` ended.
-pub(crate) fn tidy_end(before: &str, after: &str) -> String {
-    let trailing = |text: &str| text.len() - text.trim_end().len();
-    let body = after.trim_end();
-    format!("{body}{}", &before[before.len() - trailing(before)..])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn removed_definitions_leave_no_blank_lines_at_the_end() {
-        assert_eq!(tidy_end("a\n\n[A]: x\n", "a\n\n"), "a\n");
-        assert_eq!(tidy_end("a\r\n\r\n[A]: x\r\n", "a\r\n\r\n"), "a\r\n");
-        assert_eq!(tidy_end("a\n\n[A]: x", "a\n\n"), "a");
-        assert_eq!(tidy_end("a\n[A]: x\n\nb\n", "a\n\nb\n"), "a\n\nb\n");
-    }
-}

@@ -3,9 +3,44 @@
 
 use std::ops::Range;
 
-use mdbook_vision_core::markdown::{Document, LinkDefinition};
+use foldhash::{HashMap, HashMapExt as _, HashSet, HashSetExt as _};
+use mdbook_vision_core::markdown::{Document, Element, LinkDefinition, normalize_label};
 
 use super::{line_end, line_start};
+
+/// The definitions of `doc` whose every use is one of the links at `replaced` (the ranges of
+/// links a step turns into something else): used before, unused after. A page with a
+/// reference image (`![alt][label]`) keeps them all, as images are not counted.
+pub(super) fn left_unused<'d>(doc: &'d Document<'_>, replaced: &[Range<usize>]) -> Vec<&'d LinkDefinition> {
+    let nodes = doc.nodes.all();
+    let reference_image =
+        nodes.iter().any(|n| n.starts(Element::Image) && !doc.text[n.range()].ends_with(')'));
+    if replaced.is_empty() || reference_image {
+        return Vec::new();
+    }
+    // For each label: how many of its uses are replaced, and how many stay.
+    let mut uses: HashMap<String, (usize, usize)> = HashMap::new();
+    for (node, info) in nodes.iter().filter_map(|node| Some((node, doc.nodes.link(node)?))) {
+        if info.label.is_empty() {
+            continue;
+        }
+        let counts = uses.entry(normalize_label(&info.label)).or_default();
+        match replaced.iter().any(|range| range.contains(&node.range().start)) {
+            true => counts.0 += 1,
+            false => counts.1 += 1,
+        }
+    }
+    // Only the first definition of a label is ever used.
+    let mut seen = HashSet::new();
+    let first_of_its_label = |definition: &&LinkDefinition| seen.insert(normalize_label(&definition.label));
+    doc.link_definitions
+        .iter()
+        .filter(first_of_its_label)
+        .filter(|d| {
+            uses.get(&normalize_label(&d.label)).is_some_and(|&(replaced, kept)| replaced > 0 && kept == 0)
+        })
+        .collect()
+}
 
 /// What removing `definitions` (in the order of `doc`) takes out of its text: for each that
 /// fills whole lines, those lines, and the blank line after the last of a paragraph of
@@ -47,4 +82,25 @@ fn with_blank_line_after(
     let blank_before = run_start == 0 || blank(line_start(text, run_start - 1)..run_start);
     let blank_after = lines.end < text.len() && blank(lines.end..line_end(text, lines.end));
     if ends_run && blank_before && blank_after { lines.start..line_end(text, lines.end) } else { lines }
+}
+
+/// `after` (a chapter with lines removed from `before`) without the blank lines the removal
+/// left at its end: it ends as `before` ended.
+pub(crate) fn tidy_end(before: &str, after: &str) -> String {
+    let trailing = |text: &str| text.len() - text.trim_end().len();
+    let body = after.trim_end();
+    format!("{body}{}", &before[before.len() - trailing(before)..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removed_definitions_leave_no_blank_lines_at_the_end() {
+        assert_eq!(tidy_end("a\n\n[A]: x\n", "a\n\n"), "a\n");
+        assert_eq!(tidy_end("a\r\n\r\n[A]: x\r\n", "a\r\n\r\n"), "a\r\n");
+        assert_eq!(tidy_end("a\n\n[A]: x", "a\n\n"), "a");
+        assert_eq!(tidy_end("a\n[A]: x\n\nb\n", "a\n\nb\n"), "a\n\nb\n");
+    }
 }

@@ -11,12 +11,15 @@
 //! title as text, becomes `{{#stories ...}}` when a filter lists exactly those stories in that
 //! order, and the stories' blocks declare what it filters on (migrate never invents topics).
 
+use std::ops::Range;
+
 use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::markdown::{Document, Element, NodeKind, end_of};
 use mdbook_vision_core::model::{Kind, Page, PageId, Story, VisionBook};
 use mdbook_vision_metanarrative::listed_stories;
 use pulldown_cmark::LinkType;
 
+use super::definitions::{left_unused, removals};
 use super::links::{Links, story_at};
 use super::{Change, Tally, in_heading, kept_finding, line_end, line_start};
 
@@ -42,23 +45,45 @@ pub(crate) fn plan(book: &VisionBook<'_>, links: &Links) -> (Vec<Change>, Vec<Di
             });
         }
         let in_a_list = |at: usize| lists.iter().any(|(range, _)| range.contains(&at));
+        let mut replaced: Vec<Range<usize>> = lists.iter().map(|(range, _)| range.clone()).collect();
         for (range, directive) in found.into_iter().filter(|(range, _)| !in_a_list(range.start)) {
             let location = page.location(range.clone());
             match directive {
-                Ok(directive) => changes.push(Change {
-                    file: file.clone(),
-                    location,
-                    what: format!("the link converted to `{directive}`"),
-                    splices: vec![(range, directive)],
-                    tally: vec![Tally::LinkConverted],
-                }),
+                Ok(directive) => {
+                    replaced.push(range.clone());
+                    changes.push(Change {
+                        file: file.clone(),
+                        location,
+                        what: format!("the link converted to `{directive}`"),
+                        splices: vec![(range, directive)],
+                        tally: vec![Tally::LinkConverted],
+                    });
+                }
                 Err(why) => {
                     undecided.push(kept_finding(location, why, "convert it by hand, or leave it as it is"))
                 }
             }
         }
+        changes.extend(unused_definitions_removed(page, &file, &replaced));
     }
     (changes, undecided)
+}
+
+/// The removal of each definition of `page` whose every use is among the links `replaced`:
+/// after the links it comes after, so that it is kept only if they are.
+fn unused_definitions_removed(page: &Page<'_>, file: &str, replaced: &[Range<usize>]) -> Vec<Change> {
+    let unused = left_unused(&page.doc, replaced);
+    let removed = removals(&page.doc, &unused);
+    removed
+        .into_iter()
+        .map(|(definition, lines)| Change {
+            file: file.to_owned(),
+            location: page.location(definition.range.clone()),
+            splices: vec![(lines, String::new())],
+            tally: vec![Tally::UnusedDefinitionRemoved],
+            what: format!("the definition of `[{}]`, which no link uses any more", definition.label),
+        })
+        .collect()
 }
 
 /// Each link to a story on page `page_id`: its range, and the directive to put there or why
@@ -67,7 +92,7 @@ fn story_links(
     book: &VisionBook<'_>,
     page_id: PageId,
     links: &Links,
-) -> Vec<(std::ops::Range<usize>, Result<String, String>)> {
+) -> Vec<(Range<usize>, Result<String, String>)> {
     let page = book.page(page_id);
     let doc = &page.doc;
     let nodes = doc.nodes.all();
@@ -104,8 +129,8 @@ fn story_links(
 fn story_lists(
     book: &VisionBook<'_>,
     page_id: PageId,
-    found: &[(std::ops::Range<usize>, Result<String, String>)],
-) -> Vec<(std::ops::Range<usize>, String)> {
+    found: &[(Range<usize>, Result<String, String>)],
+) -> Vec<(Range<usize>, String)> {
     let doc = &book.page(page_id).doc;
     let nodes = doc.nodes.all();
     let mut lists = Vec::new();
@@ -135,7 +160,7 @@ fn story_lists(
 }
 
 /// The node ranges of the items of the list that starts at node `start`.
-fn list_items(nodes: &[mdbook_vision_core::markdown::Node], start: usize) -> Vec<std::ops::Range<usize>> {
+fn list_items(nodes: &[mdbook_vision_core::markdown::Node], start: usize) -> Vec<Range<usize>> {
     let end = end_of(nodes, start);
     let mut items = Vec::new();
     let mut index = start + 1;
@@ -151,8 +176,8 @@ fn list_items(nodes: &[mdbook_vision_core::markdown::Node], start: usize) -> Vec
 /// the story's title as its text, and nothing else.
 fn linked_story<'f>(
     doc: &Document<'_>,
-    found: &'f [(std::ops::Range<usize>, Result<String, String>)],
-    item: std::ops::Range<usize>,
+    found: &'f [(Range<usize>, Result<String, String>)],
+    item: Range<usize>,
 ) -> Option<&'f str> {
     let nodes = &doc.nodes.all()[item];
     let links = nodes.iter().filter(|n| n.starts(Element::Link)).count();
@@ -207,7 +232,7 @@ fn directive(
     page: &Page<'_>,
     story: &Story,
     anchor: Option<String>,
-    inner: std::ops::Range<usize>,
+    inner: Range<usize>,
 ) -> Result<String, String> {
     let doc = &page.doc;
     let nodes = &doc.nodes.all()[inner];

@@ -78,6 +78,8 @@ pub enum Tally {
     LinkConverted,
     /// A hand list of stories turned into `{{#stories}}`.
     ListConverted,
+    /// A link definition that only the converted links used, removed.
+    UnusedDefinitionRemoved,
     /// An edit to book.toml.
     BookToml,
 }
@@ -97,6 +99,9 @@ impl Tally {
             Tally::DefinitionRemoved => ("character definition removed", "character definitions removed"),
             Tally::LinkConverted => ("link converted to {{#story}}", "links converted to {{#story}}"),
             Tally::ListConverted => ("list converted to {{#stories}}", "lists converted to {{#stories}}"),
+            Tally::UnusedDefinitionRemoved => {
+                ("link definition left unused removed", "link definitions left unused removed")
+            }
             Tally::BookToml => ("edit to book.toml", "edits to book.toml"),
         };
         plural(count, one, many)
@@ -151,14 +156,14 @@ pub fn plan(root: &Path, options: &Options) -> Result<Migration> {
     for step in &steps {
         let findings = match step {
             Step::StoryBlocks => run_chapter_step(&mut sources, story_blocks::plan, &mut tally)?,
-            Step::CharacterLinks => {
-                let findings = run_chapter_step(&mut sources, character_links::plan, &mut tally)?;
-                sources.tidy_ends();
-                findings
-            }
+            Step::CharacterLinks => run_chapter_step(&mut sources, character_links::plan, &mut tally)?,
             Step::Metanarrative => run_chapter_step(&mut sources, metanarrative::plan, &mut tally)?,
             Step::BookToml => book_toml::plan(&mut sources, &mut tally)?,
         };
+        if matches!(step, Step::CharacterLinks | Step::Metanarrative) {
+            // Both remove definitions, which often end a chapter.
+            sources.tidy_ends();
+        }
         kept.extend(findings);
     }
     if !steps.contains(&Step::BookToml) && !sources.runs_the_suite() {

@@ -66,7 +66,7 @@ impl Sources {
             if let Some(before) = self.original.get(file)
                 && text != before
             {
-                *text = super::character_links::tidy_end(before, text);
+                *text = super::definitions::tidy_end(before, text);
             }
         }
     }
