@@ -218,6 +218,36 @@ fn new_puts_a_story_in_its_alphabetical_place_in_a_list_kept_so_and_the_book_sho
 }
 
 #[test]
+fn new_puts_the_first_story_of_a_kind_under_the_kind_s_index_page_in_its_folder() {
+    let dir = copy_book(&fixture("books/long-lived"));
+    let summary_path = dir.path().join("src/SUMMARY.md");
+    // The book before its first shiny future: the index page and the template only.
+    let summary = fs::read_to_string(&summary_path).unwrap();
+    let first_future = |line: &&str| !line.contains("](./vision/shiny_future/") || line.contains("template");
+    let before: Vec<&str> = summary.lines().filter(first_future).collect();
+    fs::write(&summary_path, before.join("\n") + "\n").unwrap();
+    let book = dir.path().display().to_string();
+    let output = vision(&[
+        "new",
+        "shiny-future",
+        "Grace tests with confidence",
+        "--character",
+        "Grace",
+        "--book",
+        &book,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(dir.path().join("src/vision/shiny_future/grace_tests_with_confidence.md").exists());
+    let summary = fs::read_to_string(&summary_path).unwrap();
+    let under_index = "  - [✨ Shiny future stories](./vision/shiny_future.md)\n    - [Grace tests with confidence](./vision/shiny_future/grace_tests_with_confidence.md)\n";
+    assert!(summary.contains(under_index), "{summary}");
+    let built = build_in_place("0.5.4", dir);
+    assert!(built.success, "{}", built.stderr);
+    let page = built.page("vision/shiny_future/grace_tests_with_confidence.html");
+    assert!(page.contains("Grace tests with confidence"), "{page}");
+}
+
+#[test]
 fn new_refuses_unknown_kinds_characters_and_pairs() {
     for (args, message) in [
         (&["status-qou", "X"][..], "did you mean `status-quo`?"),

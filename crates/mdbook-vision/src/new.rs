@@ -2,11 +2,12 @@
 //!
 //! The page starts from the book's own template page for the kind when it has one (the title
 //! and character filled in, the story block added, the rest kept), else from a story block
-//! and the kind's FAQ questions. It goes in the folder of the kind's last page, named by an
-//! ASCII slug of its title, and its entry goes into SUMMARY.md after the kind's last chapter,
-//! in the file's own style, unless `--no-summary` (or `edit-summary = false`) asks to leave
-//! SUMMARY.md alone. The book is locked while it is written, and every file is written whole
-//! (to a temporary file, then renamed), so that concurrent runs lose nothing.
+//! and the kind's FAQ questions. It goes in the folder of the kind's last story (or of its
+//! template), named by an ASCII slug of its title, and its entry goes into SUMMARY.md among
+//! the kind's chapters, in the file's own style (see `summary.rs`), unless `--no-summary` (or
+//! `edit-summary = false`) asks to leave SUMMARY.md alone. The book is locked while it is
+//! written, and every file is written whole (to a temporary file, then renamed), so that
+//! concurrent runs lose nothing.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use mdbook_vision_core::config::{self, Settings};
 use mdbook_vision_core::diagnostics::{Diagnostics, Level, suggestion};
-use mdbook_vision_core::model::{Kind, Kinds, Needs, PageId, VisionBook, build_globs, relative_path};
+use mdbook_vision_core::model::{Kind, Kinds, Needs, Page, PageId, VisionBook, build_globs, relative_path};
 use mdbook_vision_core::protocol::Request;
 
 use crate::files::write_whole;
@@ -173,24 +174,37 @@ fn check_request(book: &VisionBook<'_>, new: &NewPage, kind: Kind) -> Result<()>
     Ok(())
 }
 
-/// Where the page goes, relative to `src`: the folder of the kind's last page (else the one its
-/// first glob names), named by an ASCII slug of the title.
+/// Where the page goes, relative to `src`, named by an ASCII slug of the title: the folder of
+/// the kind's last story; else of its last page (its template); else the folder its first
+/// glob names, where the book has an index page for it (`vision/shiny_future.md` for
+/// `shiny_future`), else from `src`.
 fn chapter_path(book: &VisionBook<'_>, kind: Kind, title: &str) -> String {
-    let last_of_kind = book
-        .pages
-        .iter()
-        .rev()
-        .find(|p| p.kind == Some(kind) && !p.is_index && p.part_of.is_none() && p.stem() != "template");
-    let folder = match last_of_kind {
-        Some(page) => page
-            .source
-            .file()
-            .and_then(|f| f.rsplit_once('/'))
-            .map_or(String::new(), |(dir, _)| dir.to_owned()),
-        None => default_folder(&book.settings, book.kinds.name(kind)),
+    let folder_of = |page: &Page<'_>| {
+        page.source.file().map(|f| f.rsplit_once('/').map_or(String::new(), |(dir, _)| dir.to_owned()))
     };
+    let of_kind = || book.pages.iter().rev().filter(|p| p.kind == Some(kind));
+    let story = of_kind().find(|p| !p.is_index && p.part_of.is_none() && p.stem() != "template");
+    let folder = story
+        .or_else(|| of_kind().next())
+        .and_then(folder_of)
+        .unwrap_or_else(|| indexed_folder(book, &default_folder(&book.settings, book.kinds.name(kind))));
     let file = format!("{}.md", file_stem(title));
     if folder.is_empty() { file } else { format!("{folder}/{file}") }
+}
+
+/// `folder` under the folder of the book's index page for it (`vision/shiny_future` for
+/// `shiny_future`, from `vision/shiny_future.md`), else `folder` as it is.
+fn indexed_folder(book: &VisionBook<'_>, folder: &str) -> String {
+    let index = format!("{folder}.md");
+    let file = book
+        .pages
+        .iter()
+        .filter_map(|p| p.source.file())
+        .find(|f| f == &index || f.ends_with(&format!("/{index}")));
+    match file {
+        Some(file) => file.trim_end_matches(".md").to_owned(),
+        None => folder.to_owned(),
+    }
 }
 
 /// The folder a kind's first glob names (`**/status_quo/**` is `status_quo`).

@@ -51,49 +51,27 @@ fn entries(summary: &str) -> Vec<Entry<'_>> {
         .collect()
 }
 
-/// `summary` with an entry for the chapter `path` (relative to `src`) named `title` added
-/// among the chapters of `kind`: in its alphabetical place when they are listed in
-/// alphabetical order, else after the last one (and the chapters nested under it); at the end
-/// of the list when there is none. Also returns the added line.
+/// `summary` with an entry for the chapter `path` (relative to `src`) named `title` added,
+/// and the added line. It goes among the chapters of `kind`: in its alphabetical place when
+/// they are listed in alphabetical order, else after the last one (and the chapters nested
+/// under it). Before the kind's first story, it goes under the index page of the folder it is
+/// written to (`shiny_future.md`), else after the last chapter in that folder (the kind's
+/// template), else at the end of the list.
 pub fn add_entry(summary: &str, kinds: &Kinds, kind: &str, title: &str, path: &str) -> (String, String) {
     let le = line_ending(summary);
     let lines: Vec<&str> = summary.split_inclusive('\n').collect();
     let all = entries(summary);
-    let is_of_kind = |e: &Entry<'_>| {
-        let file = e.path();
-        let name = file.rsplit('/').next().unwrap_or(file);
-        let index = name.eq_ignore_ascii_case("README.md") || name.eq_ignore_ascii_case("index.md");
-        !index && kinds.of_file(file).is_some_and(|k| kinds.name(k) == kind) && !name.starts_with("template")
+    let place = among_stories(&all, kinds, kind, title)
+        .or_else(|| under_index(&all, path))
+        .or_else(|| in_folder(&all, path))
+        .unwrap_or_else(|| at_the_end(&all));
+    let insert_at = match place.at {
+        Position::Before(entry) => entry.line,
+        Position::After(entry) => after_children(&lines, entry),
+        Position::End => lines.len(),
     };
-    // A chapter nested under one of the same kind is a part of that story, not a story.
-    let parent = |at: usize| all[..at].iter().rev().find(|p| p.indent().len() < all[at].indent().len());
-    let stories: Vec<usize> =
-        (0..all.len()).filter(|&at| is_of_kind(&all[at]) && !parent(at).is_some_and(&is_of_kind)).collect();
-    // The list the kind's last chapter is in: those of its kind under the same parent.
-    let list_of = |at: usize| parent(at).map(|p| p.line);
-    let last_list: Vec<&Entry<'_>> = match stories.last() {
-        Some(&last) => {
-            stories.iter().filter(|&&at| list_of(at) == list_of(last)).map(|&at| &all[at]).collect()
-        }
-        None => Vec::new(),
-    };
-    let listed = all.iter().filter(|e| !e.lead.trim().is_empty()).collect::<Vec<_>>();
-    let (insert_at, lead, dot_slash) = match (last_list.last(), listed.last()) {
-        (Some(_), _) if let Some(next) = alphabetical_successor(&last_list, title) => {
-            (next.line, next.lead.to_owned(), next.target.starts_with("./"))
-        }
-        (Some(entry), _) => {
-            (after_children(&lines, entry), entry.lead.to_owned(), entry.target.starts_with("./"))
-        }
-        // No chapter of that kind yet: at the end of the numbered list, at its top level.
-        (None, Some(last)) => {
-            let top = listed.iter().find(|e| e.indent().is_empty()).unwrap_or(last);
-            (after_children(&lines, last), top.lead.to_owned(), last.target.starts_with("./"))
-        }
-        (None, None) => (lines.len(), "- ".to_owned(), false),
-    };
-    let target = if dot_slash { format!("./{path}") } else { path.to_owned() };
-    let added = format!("{lead}[{}]({target})", escape_name(title));
+    let target = if place.dot_slash { format!("./{path}") } else { path.to_owned() };
+    let added = format!("{}[{}]({target})", place.lead, escape_name(title));
     let mut out: String = lines[..insert_at].concat();
     if !out.is_empty() && !out.ends_with('\n') {
         out.push_str(le);
@@ -102,6 +80,111 @@ pub fn add_entry(summary: &str, kinds: &Kinds, kind: &str, title: &str, path: &s
     out.push_str(le);
     out.push_str(&lines[insert_at..].concat());
     (out, added)
+}
+
+/// Where an entry goes, and how it is written.
+struct Place<'e, 's> {
+    at: Position<'e, 's>,
+    /// Its indentation and list marker.
+    lead: String,
+    /// Whether its link starts with `./`.
+    dot_slash: bool,
+}
+
+enum Position<'e, 's> {
+    /// On the line of this entry, which moves down.
+    Before(&'e Entry<'s>),
+    /// After this entry and the entries nested under it.
+    After(&'e Entry<'s>),
+    /// At the end of the file.
+    End,
+}
+
+impl<'e, 's> Place<'e, 's> {
+    /// Next to `entry` (before or after it), written as it is.
+    fn beside(entry: &'e Entry<'s>, at: Position<'e, 's>) -> Self {
+        Place { at, lead: entry.lead.to_owned(), dot_slash: entry.target.starts_with("./") }
+    }
+}
+
+/// Among the stories of `kind` in the list its last story is in (a chapter nested under one of
+/// the same kind is a part of that story, not a story).
+fn among_stories<'e, 's>(
+    all: &'e [Entry<'s>],
+    kinds: &Kinds,
+    kind: &str,
+    title: &str,
+) -> Option<Place<'e, 's>> {
+    let is_of_kind = |e: &Entry<'_>| {
+        let file = e.path();
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let index = name.eq_ignore_ascii_case("README.md") || name.eq_ignore_ascii_case("index.md");
+        !index && kinds.of_file(file).is_some_and(|k| kinds.name(k) == kind) && !name.starts_with("template")
+    };
+    let parent = |at: usize| all[..at].iter().rev().find(|p| p.indent().len() < all[at].indent().len());
+    let stories: Vec<usize> =
+        (0..all.len()).filter(|&at| is_of_kind(&all[at]) && !parent(at).is_some_and(&is_of_kind)).collect();
+    let list_of = |at: usize| parent(at).map(|p| p.line);
+    let &last = stories.last()?;
+    let list: Vec<&Entry<'_>> =
+        stories.iter().filter(|&&at| list_of(at) == list_of(last)).map(|&at| &all[at]).collect();
+    Some(match alphabetical_successor(&list, title) {
+        Some(next) => Place::beside(next, Position::Before(next)),
+        None => Place::beside(&all[last], Position::After(&all[last])),
+    })
+}
+
+/// After the last chapter in the folder of `path` (such as the kind's template).
+fn in_folder<'e, 's>(all: &'e [Entry<'s>], path: &str) -> Option<Place<'e, 's>> {
+    let folder = |file: &str| file.rsplit_once('/').map_or("", |(dir, _)| dir).to_owned();
+    let last = all.iter().rev().find(|e| folder(e.path()) == folder(path))?;
+    Some(Place::beside(last, Position::After(last)))
+}
+
+/// Under the index page of the folder of `path` (`vision/shiny_future.md`,
+/// `vision/shiny_future/README.md`): after its last sub-chapter (such as the kind's template),
+/// written as it is, or as its first, one level deeper than it.
+fn under_index<'e, 's>(all: &'e [Entry<'s>], path: &str) -> Option<Place<'e, 's>> {
+    let (folder, _) = path.rsplit_once('/')?;
+    let indexes = [format!("{folder}.md"), format!("{folder}/README.md"), format!("{folder}/index.md")];
+    let at = all.iter().position(|e| indexes.iter().any(|i| i.eq_ignore_ascii_case(e.path())))?;
+    let index = &all[at];
+    let nested: Vec<&Entry<'_>> =
+        all[at + 1..].iter().take_while(|e| e.indent().len() > index.indent().len()).collect();
+    let child_indent = nested.iter().map(|e| e.indent().len()).min();
+    if let Some(last_child) = nested.iter().rev().find(|e| Some(e.indent().len()) == child_indent) {
+        return Some(Place::beside(last_child, Position::After(last_child)));
+    }
+    let marker = index.lead.trim_start();
+    let marker = if marker.is_empty() { "- " } else { marker };
+    let lead = format!("{}{}{marker}", index.indent(), indent_unit(all));
+    Some(Place { at: Position::After(index), lead, dot_slash: index.target.starts_with("./") })
+}
+
+/// How much deeper the file indents a nested chapter than its parent (two spaces if it nests
+/// none).
+fn indent_unit(all: &[Entry<'_>]) -> String {
+    let deeper = all.windows(2).find_map(|pair| {
+        let (outer, inner) = (pair[0].indent(), pair[1].indent());
+        inner.strip_prefix(outer).filter(|extra| !extra.is_empty() && !pair[0].lead.trim().is_empty())
+    });
+    deeper.unwrap_or("  ").to_owned()
+}
+
+/// At the end of the numbered list, at its top level.
+fn at_the_end<'e, 's>(all: &'e [Entry<'s>]) -> Place<'e, 's> {
+    let listed: Vec<&Entry<'_>> = all.iter().filter(|e| !e.lead.trim().is_empty()).collect();
+    match listed.last() {
+        Some(&last) => {
+            let top = listed.iter().find(|e| e.indent().is_empty()).unwrap_or(&last);
+            Place {
+                at: Position::After(last),
+                lead: top.lead.to_owned(),
+                dot_slash: last.target.starts_with("./"),
+            }
+        }
+        None => Place { at: Position::End, lead: "- ".to_owned(), dot_slash: false },
+    }
 }
 
 /// The first of `stories` whose name comes after `title` in alphabetical order, when the
@@ -259,6 +342,34 @@ mod tests {
         assert!(
             add_titled(summary, "C")
                 .contains("  - [B](status_quo/b.md)\n  - [C](status_quo/new.md)\n  - [D]")
+        );
+    }
+
+    fn add_first(summary: &str) -> String {
+        add_entry(summary, &kinds(), "shiny-future", "New", "vision/shiny_future/new.md").0
+    }
+
+    #[test]
+    fn the_kind_s_first_story_goes_under_its_folder_s_index_page_after_the_template() {
+        let summary = "- [Vision](vision.md)\n  - [SF](./vision/shiny_future.md)\n    * [Template](./vision/shiny_future/template.md)\n  - [Roadmap](./vision/roadmap.md)\n- [Triage](triage.md)\n";
+        assert_eq!(
+            add_first(summary),
+            "- [Vision](vision.md)\n  - [SF](./vision/shiny_future.md)\n    * [Template](./vision/shiny_future/template.md)\n    * [New](./vision/shiny_future/new.md)\n  - [Roadmap](./vision/roadmap.md)\n- [Triage](triage.md)\n"
+        );
+        let bare =
+            "- [Vision](vision.md)\n    - [SF](vision/shiny_future/README.md)\n- [Triage](triage.md)\n";
+        assert_eq!(
+            add_first(bare),
+            "- [Vision](vision.md)\n    - [SF](vision/shiny_future/README.md)\n        - [New](vision/shiny_future/new.md)\n- [Triage](triage.md)\n"
+        );
+    }
+
+    #[test]
+    fn without_an_index_page_the_kind_s_first_story_goes_after_the_last_chapter_in_its_folder() {
+        let summary = "- [Vision](vision.md)\n  - [SF template](vision/shiny_future/template.md)\n- [Triage](triage.md)\n";
+        assert_eq!(
+            add_first(summary),
+            "- [Vision](vision.md)\n  - [SF template](vision/shiny_future/template.md)\n  - [New](vision/shiny_future/new.md)\n- [Triage](triage.md)\n"
         );
     }
 }
