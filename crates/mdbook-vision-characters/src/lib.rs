@@ -237,9 +237,11 @@ fn repair_note(
         .flatten();
     let help = match definition {
         Some(d) => format!(
-            "its definition `{}` ({}) is stale: delete it, or point it at `{destination}`",
+            "its definition `{}` ({}) is stale: {}point it at `{destination}`",
             &doc.text[d.range.clone()],
-            the_page.location(d.range.clone()).span.map_or(String::new(), |s| format!("line {}", s.line))
+            the_page.location(d.range.clone()).span.map_or(String::new(), |s| format!("line {}", s.line)),
+            // Without a definition, a reference in a heading is left as written.
+            if doc.references_to(&d.label).any(|(at, _)| doc.in_heading(at)) { "" } else { "delete it, or " },
         ),
         None => format!("it now points at `{destination}`"),
     };

@@ -243,6 +243,15 @@ impl<'a> Document<'a> {
         self.heading_before(offset + 1).is_some_and(|h| h.range.contains(&offset))
     }
 
+    /// The links that use the reference label `label` (`[Alan]`, `[Alan][]`, `[text][Alan]`,
+    /// in any letter case), with where each starts.
+    pub fn references_to(&self, label: &str) -> impl Iterator<Item = (usize, &LinkInfo)> {
+        let label = normalize_label(label);
+        let links =
+            self.nodes.all().iter().filter_map(|node| Some((node.range().start, self.nodes.link(node)?)));
+        links.filter(move |(_, info)| !info.label.is_empty() && normalize_label(&info.label) == label)
+    }
+
     /// The first heading of the chapter.
     pub fn first_heading(&self) -> Option<&Heading> {
         self.headings.first()

@@ -21,7 +21,7 @@ use pulldown_cmark::LinkType;
 
 use super::definitions::{left_unused, removals};
 use super::links::{Links, story_at};
-use super::{Change, Tally, in_heading, kept_finding, line_end, line_start};
+use super::{Change, Tally, kept_finding, line_end, line_start};
 
 /// The changes of the step (one per link), and the links to stories it cannot convert.
 pub(crate) fn plan(book: &VisionBook<'_>, links: &Links) -> (Vec<Change>, Vec<Diagnostic>) {
@@ -104,7 +104,7 @@ fn story_links(
         let info = doc.nodes.link(node).filter(|_| node.starts(Element::Link));
         let written = info.filter(|i| !matches!(i.link_type, LinkType::Autolink | LinkType::Email));
         let story = written
-            .filter(|_| !doc.in_generated(node.range().start) && !in_heading(doc, node.range().start))
+            .filter(|_| !doc.in_generated(node.range().start) && !doc.in_heading(node.range().start))
             .and_then(|info| links.target(&page.output_path, &info.destination))
             .and_then(|target| story_at(book, &target).map(|story| (story, target.anchor)));
         if let Some((story, anchor)) = story {

@@ -29,7 +29,6 @@ use mdbook_vision_core::diagnostics::{Diagnostic, Diagnostics, Location};
 use mdbook_vision_core::splice::Edits;
 
 use crate::files::write_whole;
-use mdbook_vision_core::markdown::Document;
 use mdbook_vision_core::model::VisionBook;
 
 use crate::migrate::links::Links;
@@ -74,6 +73,10 @@ pub enum Tally {
     TableReplaced,
     /// A pasted character definition removed.
     DefinitionRemoved,
+    /// A stale character definition that stays, pointed at the character's page.
+    DefinitionRepointed,
+    /// An inline link to a character's page that pointed at no page, pointed at it.
+    LinkRepointed,
     /// A hand link to a story turned into `{{#story}}`.
     LinkConverted,
     /// A hand list of stories turned into `{{#stories}}`.
@@ -97,6 +100,10 @@ impl Tally {
                 ("hand table replaced by a story block", "hand tables replaced by story blocks")
             }
             Tally::DefinitionRemoved => ("character definition removed", "character definitions removed"),
+            Tally::DefinitionRepointed => {
+                ("stale character definition repointed", "stale character definitions repointed")
+            }
+            Tally::LinkRepointed => ("stale character link repointed", "stale character links repointed"),
             Tally::LinkConverted => ("link converted to {{#story}}", "links converted to {{#story}}"),
             Tally::ListConverted => ("list converted to {{#stories}}", "lists converted to {{#stories}}"),
             Tally::UnusedDefinitionRemoved => {
@@ -274,11 +281,6 @@ fn line_start(text: &str, offset: usize) -> usize {
 /// Where the line that holds byte `offset` of `text` ends, after its line ending.
 fn line_end(text: &str, offset: usize) -> usize {
     text[offset..].find('\n').map_or(text.len(), |n| offset + n + 1)
-}
-
-/// Whether byte `offset` of `doc` is in a heading.
-fn in_heading(doc: &Document<'_>, offset: usize) -> bool {
-    doc.heading_before(offset + 1).is_some_and(|h| h.range.contains(&offset))
 }
 
 /// A finding about something `migrate` left as written.
