@@ -66,7 +66,11 @@ pub fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection>
                 if !names_faq(heading.title()) {
                     continue;
                 }
-                let body_start = end_of(nodes, index) + 1;
+                let mut body_start = end_of(nodes, index) + 1;
+                // The same heading pasted twice in a row: the FAQ is under the last.
+                while nodes.get(body_start).is_some_and(|n| repeats_faq_heading(doc, n)) {
+                    body_start = end_of(nodes, body_start) + 1;
+                }
                 let ends_faq = |n: &Node| {
                     matches!(n.kind, NodeKind::Start(Element::Heading(l)) if l <= level)
                         && !doc
@@ -102,6 +106,12 @@ pub fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection>
 }
 
 /// Whether `title` holds "Frequently Asked Questions", in any case.
+/// Whether `node` starts a heading that names the FAQ.
+fn repeats_faq_heading(doc: &Document<'_>, node: &Node) -> bool {
+    matches!(node.kind, NodeKind::Start(Element::Heading(_)))
+        && doc.heading_at(node.range().start).is_some_and(|h| names_faq(h.title()))
+}
+
 fn names_faq(title: &str) -> bool {
     // Most titles: compared byte by byte, without lowercasing a copy. Lowercasing gives an
     // ASCII letter for two non-ASCII characters only: the Kelvin sign (`k`, which the title
