@@ -72,7 +72,7 @@ pub(crate) fn check_subject(
     if !missing.is_empty() {
         diagnostics.push(missing_questions(page, &faq, &missing, requirement, level));
     }
-    report_placeholders(page, &faq, level, diagnostics);
+    report_placeholders(page, &faq, requirement.template_answers(), level, diagnostics);
     let all_missing: Vec<String> = unasked.into_iter().map(wording).collect();
     let section = subject.places.iter().find(|(p, _)| book.page(*p).display_path == page.display_path);
     let notice_section = section.map_or(0..0, |(_, s)| s.clone());
@@ -207,16 +207,25 @@ fn missing_questions(
         .with_help(format!("{add}; the questions come from {}", requirement.origin()))
 }
 
-fn report_placeholders(page: &Page<'_>, faq: &FaqSection, level: Level, diagnostics: &mut Vec<Diagnostic>) {
+/// Reports each question of `faq` left unanswered: no answer, a placeholder (`XXX`), or the
+/// template's own answer (one of `template_answers`).
+fn report_placeholders(
+    page: &Page<'_>,
+    faq: &FaqSection,
+    template_answers: &[String],
+    level: Level,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for question in &faq.questions {
         let answer = normalize(&question.answer);
-        if !PLACEHOLDERS.contains(&answer.as_str()) {
-            continue;
-        }
         let what = if answer.is_empty() {
             "no answer".to_owned()
-        } else {
+        } else if PLACEHOLDERS.contains(&answer.as_str()) {
             format!("only the placeholder `{}`", question.answer.trim())
+        } else if template_answers.contains(&answer) {
+            format!("only the template's answer “{}”", shortened(question.answer.trim()))
+        } else {
+            continue;
         };
         diagnostics.push(
             Diagnostic::new(
@@ -227,6 +236,15 @@ fn report_placeholders(page: &Page<'_>, faq: &FaqSection, level: Level, diagnost
             .at(page.location(question.range.clone()))
             .with_help("answer it, or remove the question if it is not required"),
         );
+    }
+}
+
+/// `text` on one line, cut to its first 60 characters, with `…` when it was longer.
+fn shortened(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", text[..at].trim_end()),
+        None => text,
     }
 }
 

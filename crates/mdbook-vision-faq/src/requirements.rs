@@ -12,9 +12,10 @@ use crate::reading::find_faq;
 pub enum Requirement {
     /// The `required-questions` setting names them.
     Configured(Vec<QuestionRule>),
-    /// The book's template page for the kind asks them: the page's path, and its questions
-    /// that are not marked "(Optional)".
-    Template(String, Vec<QuestionRule>),
+    /// The book's template page for the kind asks them: the page's path, its questions that
+    /// are not marked "(Optional)", and the answers it gives them (normalized), which in a
+    /// story are placeholders left unanswered.
+    Template(String, Vec<QuestionRule>, Vec<String>),
     /// Neither: the seed's questions, suggested in a note, never required.
     Suggested(Vec<QuestionRule>),
 }
@@ -24,8 +25,17 @@ impl Requirement {
     pub fn rules(&self) -> &[QuestionRule] {
         match self {
             Requirement::Configured(rules)
-            | Requirement::Template(_, rules)
+            | Requirement::Template(_, rules, _)
             | Requirement::Suggested(rules) => rules,
+        }
+    }
+
+    /// The template's answers (normalized, none empty): a story that gives one of them has
+    /// not answered.
+    pub fn template_answers(&self) -> &[String] {
+        match self {
+            Requirement::Template(_, _, answers) => answers,
+            _ => &[],
         }
     }
 
@@ -38,7 +48,7 @@ impl Requirement {
     pub fn origin(&self) -> String {
         match self {
             Requirement::Configured(_) => "`required-questions` in book.toml".to_owned(),
-            Requirement::Template(path, _) => format!("the template {path}"),
+            Requirement::Template(path, _, _) => format!("the template {path}"),
             Requirement::Suggested(_) => "the template of the Async vision doc".to_owned(),
         }
     }
@@ -61,7 +71,8 @@ pub fn requirement_of(book: &VisionBook<'_>, kind: Option<Kind>) -> Requirement 
             .filter(|q| !q.text.to_lowercase().contains("(optional)"))
             .map(|q| with_known_aliases(q.text.trim(), &suggested))
             .collect();
-        return Requirement::Template(page.display_path.clone(), required);
+        let answers = questions.iter().map(|q| normalize(&q.answer)).filter(|a| !a.is_empty()).collect();
+        return Requirement::Template(page.display_path.clone(), required, answers);
     }
     Requirement::Suggested(Settings::suggested_questions(name))
 }
