@@ -154,6 +154,9 @@ fn install_lists_then_fixes_what_mdbook_0_5_refuses_keeping_comments_crlf_and_bo
     assert!(said.contains("install --fix"), "{said}");
     let fixed = vision_with_mdbook(VERSIONS[1], &["install", &book, "--fix"]);
     assert_eq!(fixed.status.code(), Some(0), "{}", text(&fixed.stderr));
+    let said = text(&fixed.stderr);
+    assert!(said.contains("fixed: mdBook 0.5 rejects `book.multilingual` in book.toml: remove it"), "{said}");
+    assert!(!said.contains("install --fix"), "what fixed it does not tell to run itself: {said}");
     let after = fs::read_to_string(&book_toml).unwrap();
     assert!(after.starts_with('\u{feff}'), "the BOM stays");
     assert!(!after.replace("\r\n", "").contains('\n'), "CRLF stays:\n{after:?}");

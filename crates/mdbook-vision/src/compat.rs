@@ -61,12 +61,17 @@ pub struct Rejected {
 }
 
 impl Rejected {
-    /// What to do about it, for a diagnostic's help.
-    pub fn fix(&self) -> String {
+    /// What to do about it: rename it, or remove it.
+    pub fn action(&self) -> String {
         match self.renamed {
-            Some(new) => format!("rename it `{new}`; `mdbook-vision install --fix` does"),
-            None => "remove it (mdBook 0.4 ignored it); `mdbook-vision install --fix` does".to_owned(),
+            Some(new) => format!("rename it `{new}`"),
+            None => "remove it (mdBook 0.4 ignored it)".to_owned(),
         }
+    }
+
+    /// What to do about it, and which command does it, for a diagnostic's help.
+    pub fn fix(&self) -> String {
+        format!("{}; `mdbook-vision install --fix` does", self.action())
     }
 }
 

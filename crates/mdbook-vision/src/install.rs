@@ -89,7 +89,8 @@ pub fn edit(
     let mut document: DocumentMut = text.parse().context("book.toml is not valid TOML")?;
     let mut problems: Vec<String> = rejected
         .iter()
-        .map(|key| format!("mdBook 0.5 rejects `{}` in book.toml: {}", key.key, key.fix()))
+        // `install` itself is the command that fixes them: its own name is left out.
+        .map(|key| format!("mdBook 0.5 rejects `{}` in book.toml: {}", key.key, key.action()))
         .collect();
     let mut fixable = !rejected.is_empty();
     let mut fixed = 0;
