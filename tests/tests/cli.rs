@@ -227,17 +227,20 @@ fn new_puts_the_first_story_of_a_kind_under_the_kind_s_index_page_in_its_folder(
     let before: Vec<&str> = summary.lines().filter(first_future).collect();
     fs::write(&summary_path, before.join("\n") + "\n").unwrap();
     let book = dir.path().display().to_string();
+    // The character in another letter case: written as the cast spells it.
     let output = vision(&[
         "new",
         "shiny-future",
         "Grace tests with confidence",
         "--character",
-        "Grace",
+        "grace",
         "--book",
         &book,
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert!(dir.path().join("src/vision/shiny_future/grace_tests_with_confidence.md").exists());
+    let written = dir.path().join("src/vision/shiny_future/grace_tests_with_confidence.md");
+    let written = fs::read_to_string(written).unwrap();
+    assert!(written.contains("character = \"Grace\""), "{written}");
     let summary = fs::read_to_string(&summary_path).unwrap();
     let under_index = "  - [✨ Shiny future stories](./vision/shiny_future.md)\n    - [Grace tests with confidence](./vision/shiny_future/grace_tests_with_confidence.md)\n";
     assert!(summary.contains(under_index), "{summary}");

@@ -90,6 +90,7 @@ pub fn plan(root: &Path, new: &NewPage) -> Result<Plan> {
     let chapters = request.chapters();
     let book = VisionBook::from_request(&request, &chapters, settings, Needs::ALL, &mut Vec::new());
     let kind = kind_of(&book, new)?;
+    let new = &spelled_as_in_the_cast(&book, new);
     let chapter = chapter_path(&book, kind, &new.title);
     let page = Path::new(&src).join(&chapter);
     if root.join(&page).exists() {
@@ -132,6 +133,21 @@ fn kind_of(book: &VisionBook<'_>, new: &NewPage) -> Result<Kind> {
             suggestion(&new.kind, "kinds", book.kinds.names())
         )
     })
+}
+
+/// `new` with its character spelled as the cast spells it, when it differs only in letter
+/// case from one cast member's name (`alan` for `Alan`).
+fn spelled_as_in_the_cast(book: &VisionBook<'_>, new: &NewPage) -> NewPage {
+    let mut spelled = new.clone();
+    if let Some(name) = &new.character
+        && book.character(name).is_none()
+    {
+        let mut same = book.cast.iter().filter(|c| c.name.to_lowercase() == name.to_lowercase());
+        if let (Some(only), None) = (same.next(), same.next()) {
+            spelled.character = Some(only.name.clone());
+        }
+    }
+    spelled
 }
 
 /// Whether the character and the pair asked for make sense in the book.
