@@ -248,14 +248,17 @@ fn shortened(text: &str) -> String {
     }
 }
 
-/// The one note of a page whose subjects miss questions the seed only suggests.
-pub(crate) fn suggestion_note(page: &Page<'_>, gaps: &[(&'static str, Gaps)]) -> Option<Diagnostic> {
-    let short: Vec<&(&'static str, Gaps)> =
-        gaps.iter().filter(|(_, g)| g.no_faq || !g.missing.is_empty()).collect();
+/// The one note of a page whose subjects miss questions the seed only suggests. `gaps` holds
+/// each subject's noun, kind and gaps.
+pub(crate) fn suggestion_note(page: &Page<'_>, gaps: &[(&'static str, &str, Gaps)]) -> Option<Diagnostic> {
+    let short: Vec<&(&'static str, &str, Gaps)> =
+        gaps.iter().filter(|(_, _, g)| g.no_faq || !g.missing.is_empty()).collect();
     let message = match short.as_slice() {
         [] => return None,
-        [(noun, gap)] if gap.no_faq => format!("this {noun} has no \"Frequently Asked Questions\" section"),
-        [(noun, gap)] => format!(
+        [(noun, _, gap)] if gap.no_faq => {
+            format!("this {noun} has no \"Frequently Asked Questions\" section")
+        }
+        [(noun, _, gap)] => format!(
             "this {noun}'s FAQ does not ask {} of the questions the Async vision doc's template asks",
             gap.missing.len()
         ),
@@ -266,15 +269,23 @@ pub(crate) fn suggestion_note(page: &Page<'_>, gaps: &[(&'static str, Gaps)]) ->
         ),
     };
     let mut questions: Vec<&str> = Vec::new();
-    for question in short.iter().flat_map(|(_, g)| g.missing.iter()) {
-        if !questions.contains(&question.as_str()) {
-            questions.push(question);
+    let mut kinds: Vec<&str> = Vec::new();
+    for (_, kind, gap) in &short {
+        for question in &gap.missing {
+            if !questions.contains(&question.as_str()) {
+                questions.push(question);
+            }
+        }
+        if !kinds.contains(kind) {
+            kinds.push(kind);
         }
     }
+    let silence: Vec<String> = kinds.iter().map(|kind| format!("`required-questions.{kind} = []`")).collect();
     let at = page.doc.first_heading().map_or(0..0, |h| h.range.clone());
     Some(Diagnostic::new(codes::FAQ_SUGGESTED, message).at(page.location(at)).with_help(format!(
-        "only a suggestion, since the book has no template for this kind of page: {}; a `template.md` among the kind's pages, or `required-questions`, makes questions required",
-        questions.join(" / ")
+        "only a suggestion, since the book has no template for this kind of page: {}; a `template.md` among the kind's pages, or `required-questions`, makes questions required, and {} asks none",
+        questions.join(" / "),
+        silence.join(" or ")
     )))
 }
 

@@ -88,7 +88,7 @@ impl PageEditor for FaqChecker<'_> {
             }
             let gaps = check::check_subject(book, &subject, requirement, patterns, edits, diagnostics);
             if requirement.is_suggestion() {
-                suggestions.push((subject.noun(), gaps));
+                suggestions.push((subject.noun(), book.kinds.name(subject.kind), gaps));
             }
         }
         diagnostics.extend(check::suggestion_note(book.page(page), &suggestions));
