@@ -179,46 +179,7 @@ fn new_pages_of_every_kind_pass_check_once_answered_and_appear_in_the_book() {
 }
 
 #[test]
-fn new_puts_a_story_in_its_alphabetical_place_in_a_list_kept_so_and_the_book_shows_it_there() {
-    let dir = copy_book(&fixture("books/long-lived"));
-    let summary_path = dir.path().join("src/SUMMARY.md");
-    let summary = fs::read_to_string(&summary_path).unwrap();
-    // The status quo stories in alphabetical order, but for one slip, as hand-kept lists are.
-    let mut stories: Vec<&str> =
-        summary.lines().filter(|l| l.contains("](./vision/status_quo/") && !l.contains("template")).collect();
-    stories.sort_by_key(|line| line.to_lowercase());
-    stories.swap(0, 1);
-    let mut lines: Vec<&str> = summary.lines().collect();
-    let first = lines.iter().position(|l| l.contains("](./vision/status_quo/")).unwrap();
-    lines.splice(first..first + stories.len(), stories.iter().copied());
-    fs::write(&summary_path, lines.join("\n") + "\n").unwrap();
-    let book = dir.path().display().to_string();
-    let output = vision(&[
-        "new",
-        "status-quo",
-        "Barbara gets lost in lifetimes",
-        "--character",
-        "Barbara",
-        "--book",
-        &book,
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    let summary = fs::read_to_string(&summary_path).unwrap();
-    let between = "(./vision/status_quo/barbara_anguishes_over_http.md)\n    * [Barbara gets lost in lifetimes](./vision/status_quo/barbara_gets_lost_in_lifetimes.md)\n    * [Barbara plays with TCP]";
-    assert!(summary.contains(between), "{summary}");
-    let built = build_in_place("0.4.52", dir);
-    assert!(built.success, "{}", built.stderr);
-    assert!(built.output().join("vision/status_quo/barbara_gets_lost_in_lifetimes.html").exists());
-    // mdBook 0.4.52 writes the navigation once, into `toc.html`, for every page.
-    let toc = built.page("toc.html");
-    let order = ["Barbara anguishes over HTTP", "Barbara gets lost in lifetimes", "Barbara plays with TCP"];
-    let at: Vec<usize> =
-        order.iter().map(|name| toc.find(name).unwrap_or_else(|| panic!("{name}"))).collect();
-    assert!(at.is_sorted(), "the navigation lists the new story between its neighbours: {at:?}");
-}
-
-#[test]
-fn new_puts_the_first_story_of_a_kind_under_the_kind_s_index_page_in_its_folder() {
+fn new_puts_the_first_story_of_a_kind_in_its_template_s_folder_and_after_it_in_summary() {
     let dir = copy_book(&fixture("books/long-lived"));
     let summary_path = dir.path().join("src/SUMMARY.md");
     // The book before its first shiny future: the index page and the template only.
@@ -242,8 +203,9 @@ fn new_puts_the_first_story_of_a_kind_under_the_kind_s_index_page_in_its_folder(
     let written = fs::read_to_string(written).unwrap();
     assert!(written.contains("character = \"Grace\""), "{written}");
     let summary = fs::read_to_string(&summary_path).unwrap();
-    let under_index = "  - [✨ Shiny future stories](./vision/shiny_future.md)\n    - [Grace tests with confidence](./vision/shiny_future/grace_tests_with_confidence.md)\n";
-    assert!(summary.contains(under_index), "{summary}");
+    // After the last chapter of the kind, its template, which this book lists under "Contributing".
+    let after_template = "    * [Shiny future template](./vision/shiny_future/template.md)\n    * [Grace tests with confidence](./vision/shiny_future/grace_tests_with_confidence.md)\n";
+    assert!(summary.contains(after_template), "{summary}");
     let built = build_in_place("0.5.4", dir);
     assert!(built.success, "{}", built.stderr);
     let page = built.page("vision/shiny_future/grace_tests_with_confidence.html");

@@ -3,11 +3,11 @@
 //! The page starts from the book's own template page for the kind when it has one (the title
 //! and character filled in, the story block added, the rest kept), else from a story block
 //! and the kind's FAQ questions. It goes in the folder of the kind's last story (or of its
-//! template), named by an ASCII slug of its title, and its entry goes into SUMMARY.md among
-//! the kind's chapters, in the file's own style (see `summary.rs`), unless `--no-summary` (or
-//! `edit-summary = false`) asks to leave SUMMARY.md alone. The book is locked while it is
-//! written, and every file is written whole (to a temporary file, then renamed), so that
-//! concurrent runs lose nothing.
+//! template), named by an ASCII slug of its title, and its entry goes into SUMMARY.md after
+//! the kind's last chapter, in the file's own style (see `summary.rs`), unless
+//! `--no-summary` (or `edit-summary = false`) asks to leave SUMMARY.md alone. The book is
+//! locked while it is written, and every file is written whole (to a temporary file, then
+//! renamed), so that concurrent runs lose nothing.
 
 use std::fs;
 use std::path::{Path, PathBuf};

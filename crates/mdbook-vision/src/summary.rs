@@ -1,9 +1,7 @@
-//! Adding an entry to SUMMARY.md the way its authors write it: among the chapters of the
-//! same kind (in alphabetical order if they are kept so, else after the last one and its
-//! sub-chapters), at the same nesting, with the same list marker, indentation and link style
-//! (`./vision/...` or `vision/...`).
-
-use std::cmp::Ordering;
+//! Adding an entry to SUMMARY.md the way its authors write it: after the last chapter of the
+//! same kind and its sub-chapters, at the same nesting, with the same list marker,
+//! indentation and link style (`./vision/...` or `vision/...`). The order is the contract's:
+//! not alphabetical, even where a book keeps its lists so.
 
 use mdbook_vision_core::markdown::line_ending;
 use mdbook_vision_core::model::Kinds;
@@ -15,8 +13,6 @@ struct Entry<'s> {
     line: usize,
     /// What comes before its link: indentation and list marker (`    * `).
     lead: &'s str,
-    /// Its name, as written (`Alan finds \[bugs\]`).
-    name: &'s str,
     /// Its link target, as written (`./vision/status_quo/alan.md`).
     target: &'s str,
 }
@@ -45,33 +41,47 @@ fn entries(summary: &str) -> Vec<Entry<'_>> {
             let close = text[open..].find("](")? + open;
             let end = text[close..].find(')')? + close;
             let target = &text[close + 2..end];
-            let name = &text[open + 1..close];
-            (is_item && !target.is_empty()).then_some(Entry { line, lead, name, target })
+            (is_item && !target.is_empty()).then_some(Entry { line, lead, target })
         })
         .collect()
 }
 
-/// `summary` with an entry for the chapter `path` (relative to `src`) named `title` added,
-/// and the added line. It goes among the chapters of `kind`: in its alphabetical place when
-/// they are listed in alphabetical order, else after the last one (and the chapters nested
-/// under it). Before the kind's first story, it goes under the index page of the folder it is
-/// written to (`shiny_future.md`), else after the last chapter in that folder (the kind's
-/// template), else at the end of the list.
+/// `summary` with an entry for the chapter `path` (relative to `src`) named `title` added
+/// after the last story of `kind` (and the chapters nested under it); before the kind's first
+/// story, after its last chapter of any sort (its template, its index page); else at the end
+/// of the list. Also returns the added line.
 pub fn add_entry(summary: &str, kinds: &Kinds, kind: &str, title: &str, path: &str) -> (String, String) {
     let le = line_ending(summary);
     let lines: Vec<&str> = summary.split_inclusive('\n').collect();
     let all = entries(summary);
-    let place = among_stories(&all, kinds, kind, title)
-        .or_else(|| under_index(&all, path))
-        .or_else(|| in_folder(&all, path))
-        .unwrap_or_else(|| at_the_end(&all));
-    let insert_at = match place.at {
-        Position::Before(entry) => entry.line,
-        Position::After(entry) => after_children(&lines, entry),
-        Position::End => lines.len(),
+    let of_kind = |e: &Entry<'_>| kinds.of_file(e.path()).is_some_and(|k| kinds.name(k) == kind);
+    let is_story = |e: &Entry<'_>| {
+        let file = e.path();
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let index = name.eq_ignore_ascii_case("README.md") || name.eq_ignore_ascii_case("index.md");
+        !index && of_kind(e) && !name.starts_with("template")
     };
-    let target = if place.dot_slash { format!("./{path}") } else { path.to_owned() };
-    let added = format!("{}[{}]({target})", place.lead, escape_name(title));
+    // A chapter nested under a story of the same kind is a part of that story, not a story.
+    let parent = |at: usize| all[..at].iter().rev().find(|p| p.indent().len() < all[at].indent().len());
+    let last_story =
+        (0..all.len()).rev().find(|&at| is_story(&all[at]) && !parent(at).is_some_and(&is_story));
+    let last_of_kind = last_story
+        .or_else(|| (0..all.len()).rev().find(|&at| of_kind(&all[at]) && !parent(at).is_some_and(&of_kind)))
+        .map(|at| &all[at]);
+    let listed = all.iter().filter(|e| !e.lead.trim().is_empty()).collect::<Vec<_>>();
+    let (insert_at, lead, dot_slash) = match (last_of_kind, listed.last()) {
+        (Some(entry), _) => {
+            (after_children(&lines, entry), entry.lead.to_owned(), entry.target.starts_with("./"))
+        }
+        // No chapter of that kind yet: at the end of the numbered list, at its top level.
+        (None, Some(last)) => {
+            let top = listed.iter().find(|e| e.indent().is_empty()).unwrap_or(last);
+            (after_children(&lines, last), top.lead.to_owned(), last.target.starts_with("./"))
+        }
+        (None, None) => (lines.len(), "- ".to_owned(), false),
+    };
+    let target = if dot_slash { format!("./{path}") } else { path.to_owned() };
+    let added = format!("{lead}[{}]({target})", escape_name(title));
     let mut out: String = lines[..insert_at].concat();
     if !out.is_empty() && !out.ends_with('\n') {
         out.push_str(le);
@@ -80,133 +90,6 @@ pub fn add_entry(summary: &str, kinds: &Kinds, kind: &str, title: &str, path: &s
     out.push_str(le);
     out.push_str(&lines[insert_at..].concat());
     (out, added)
-}
-
-/// Where an entry goes, and how it is written.
-struct Place<'e, 's> {
-    at: Position<'e, 's>,
-    /// Its indentation and list marker.
-    lead: String,
-    /// Whether its link starts with `./`.
-    dot_slash: bool,
-}
-
-enum Position<'e, 's> {
-    /// On the line of this entry, which moves down.
-    Before(&'e Entry<'s>),
-    /// After this entry and the entries nested under it.
-    After(&'e Entry<'s>),
-    /// At the end of the file.
-    End,
-}
-
-impl<'e, 's> Place<'e, 's> {
-    /// Next to `entry` (before or after it), written as it is.
-    fn beside(entry: &'e Entry<'s>, at: Position<'e, 's>) -> Self {
-        Place { at, lead: entry.lead.to_owned(), dot_slash: entry.target.starts_with("./") }
-    }
-}
-
-/// Among the stories of `kind` in the list its last story is in (a chapter nested under one of
-/// the same kind is a part of that story, not a story).
-fn among_stories<'e, 's>(
-    all: &'e [Entry<'s>],
-    kinds: &Kinds,
-    kind: &str,
-    title: &str,
-) -> Option<Place<'e, 's>> {
-    let is_of_kind = |e: &Entry<'_>| {
-        let file = e.path();
-        let name = file.rsplit('/').next().unwrap_or(file);
-        let index = name.eq_ignore_ascii_case("README.md") || name.eq_ignore_ascii_case("index.md");
-        !index && kinds.of_file(file).is_some_and(|k| kinds.name(k) == kind) && !name.starts_with("template")
-    };
-    let parent = |at: usize| all[..at].iter().rev().find(|p| p.indent().len() < all[at].indent().len());
-    let stories: Vec<usize> =
-        (0..all.len()).filter(|&at| is_of_kind(&all[at]) && !parent(at).is_some_and(&is_of_kind)).collect();
-    let list_of = |at: usize| parent(at).map(|p| p.line);
-    let &last = stories.last()?;
-    let list: Vec<&Entry<'_>> =
-        stories.iter().filter(|&&at| list_of(at) == list_of(last)).map(|&at| &all[at]).collect();
-    Some(match alphabetical_successor(&list, title) {
-        Some(next) => Place::beside(next, Position::Before(next)),
-        None => Place::beside(&all[last], Position::After(&all[last])),
-    })
-}
-
-/// After the last chapter in the folder of `path` (such as the kind's template).
-fn in_folder<'e, 's>(all: &'e [Entry<'s>], path: &str) -> Option<Place<'e, 's>> {
-    let folder = |file: &str| file.rsplit_once('/').map_or("", |(dir, _)| dir).to_owned();
-    let last = all.iter().rev().find(|e| folder(e.path()) == folder(path))?;
-    Some(Place::beside(last, Position::After(last)))
-}
-
-/// Under the index page of the folder of `path` (`vision/shiny_future.md`,
-/// `vision/shiny_future/README.md`): after its last sub-chapter (such as the kind's template),
-/// written as it is, or as its first, one level deeper than it.
-fn under_index<'e, 's>(all: &'e [Entry<'s>], path: &str) -> Option<Place<'e, 's>> {
-    let (folder, _) = path.rsplit_once('/')?;
-    let indexes = [format!("{folder}.md"), format!("{folder}/README.md"), format!("{folder}/index.md")];
-    let at = all.iter().position(|e| indexes.iter().any(|i| i.eq_ignore_ascii_case(e.path())))?;
-    let index = &all[at];
-    let nested: Vec<&Entry<'_>> =
-        all[at + 1..].iter().take_while(|e| e.indent().len() > index.indent().len()).collect();
-    let child_indent = nested.iter().map(|e| e.indent().len()).min();
-    if let Some(last_child) = nested.iter().rev().find(|e| Some(e.indent().len()) == child_indent) {
-        return Some(Place::beside(last_child, Position::After(last_child)));
-    }
-    let marker = index.lead.trim_start();
-    let marker = if marker.is_empty() { "- " } else { marker };
-    let lead = format!("{}{}{marker}", index.indent(), indent_unit(all));
-    Some(Place { at: Position::After(index), lead, dot_slash: index.target.starts_with("./") })
-}
-
-/// How much deeper the file indents a nested chapter than its parent (two spaces if it nests
-/// none).
-fn indent_unit(all: &[Entry<'_>]) -> String {
-    let deeper = all.windows(2).find_map(|pair| {
-        let (outer, inner) = (pair[0].indent(), pair[1].indent());
-        inner.strip_prefix(outer).filter(|extra| !extra.is_empty() && !pair[0].lead.trim().is_empty())
-    });
-    deeper.unwrap_or("  ").to_owned()
-}
-
-/// At the end of the numbered list, at its top level.
-fn at_the_end<'e, 's>(all: &'e [Entry<'s>]) -> Place<'e, 's> {
-    let listed: Vec<&Entry<'_>> = all.iter().filter(|e| !e.lead.trim().is_empty()).collect();
-    match listed.last() {
-        Some(&last) => {
-            let top = listed.iter().find(|e| e.indent().is_empty()).unwrap_or(&last);
-            Place {
-                at: Position::After(last),
-                lead: top.lead.to_owned(),
-                dot_slash: last.target.starts_with("./"),
-            }
-        }
-        None => Place { at: Position::End, lead: "- ".to_owned(), dot_slash: false },
-    }
-}
-
-/// The first of `stories` whose name comes after `title` in alphabetical order, when the
-/// stories are listed in that order: three or more of them, with at most one pair in ten
-/// (rounded) the wrong way round, as hand-kept lists have a few slips.
-fn alphabetical_successor<'e, 's>(stories: &[&'e Entry<'s>], title: &str) -> Option<&'e Entry<'s>> {
-    let pairs = stories.len().saturating_sub(1);
-    let slips = stories.windows(2).filter(|pair| alphabetical(pair[0].name, pair[1].name).is_gt()).count();
-    if stories.len() < 3 || slips > (pairs + 5) / 10 {
-        return None;
-    }
-    let title = escape_name(title);
-    stories.iter().copied().find(|story| alphabetical(story.name, &title).is_gt())
-}
-
-/// The order of two chapter names in an alphabetical list, as people sort by hand: by their
-/// letters and digits, letter case, spaces, punctuation and emoji aside.
-fn alphabetical(a: &str, b: &str) -> Ordering {
-    let key = |name: &str| -> Vec<char> {
-        name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-    };
-    key(a).cmp(&key(b))
 }
 
 /// The position of the line after `entry` and the lines nested under it.
@@ -288,88 +171,20 @@ mod tests {
         assert!(text.contains("[A](status_quo/a.md)\n  - [New]"), "{text}");
     }
 
-    fn add_titled(summary: &str, title: &str) -> String {
-        add_entry(summary, &kinds(), "status-quo", title, "status_quo/new.md").0
-    }
-
-    const ALPHABETICAL: &str = "- [SQ](status_quo.md)\n  - [Template](status_quo/template.md)\n  - [alan builds](status_quo/a.md)\n  - [Barbara tries](status_quo/b.md)\n    - [Part 2](status_quo/b/2.md)\n  - [Grace debugs](status_quo/g.md)\n  - [Niklaus shares](status_quo/n.md)\n- [SF](sf.md)\n";
-
     #[test]
-    fn in_its_alphabetical_place_when_the_kind_s_chapters_are_kept_in_that_order() {
-        let text = add_titled(ALPHABETICAL, "Barbara wins");
-        assert!(
-            text.contains(
-                "    - [Part 2](status_quo/b/2.md)\n  - [Barbara wins](status_quo/new.md)\n  - [Grace debugs]"
-            ),
-            "{text}"
-        );
-        let text = add_titled(ALPHABETICAL, "Alan begins");
-        assert!(text.contains("  - [Template](status_quo/template.md)\n  - [Alan begins](status_quo/new.md)\n  - [alan builds]"), "{text}");
-        let text = add_titled(ALPHABETICAL, "Zoe");
-        assert!(
-            text.contains("  - [Niklaus shares](status_quo/n.md)\n  - [Zoe](status_quo/new.md)\n- [SF]"),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn a_slip_in_a_long_alphabetical_list_keeps_it_alphabetical() {
-        let names = ["A1", "A2", "A4", "A3", "B1", "B2", "C1", "C2", "D1", "D2", "E1"];
-        let summary: String = names.iter().map(|n| format!("- [{n}](status_quo/{n}.md)\n")).collect();
-        assert!(
-            add_titled(&summary, "B3").contains("[B2](status_quo/B2.md)\n- [B3](status_quo/new.md)\n- [C1]")
-        );
-    }
-
-    #[test]
-    fn after_the_last_when_the_kind_s_chapters_are_in_another_order_or_too_few_to_tell() {
-        let unordered =
-            "- [B](status_quo/b.md)\n- [A](status_quo/a.md)\n- [C](status_quo/c.md)\n- [X](x.md)\n";
-        assert_eq!(
-            add_titled(unordered, "Aa"),
-            "- [B](status_quo/b.md)\n- [A](status_quo/a.md)\n- [C](status_quo/c.md)\n- [Aa](status_quo/new.md)\n- [X](x.md)\n"
-        );
-        let two = "- [A](status_quo/a.md)\n- [C](status_quo/c.md)\n";
-        assert_eq!(
-            add_titled(two, "B"),
-            "- [A](status_quo/a.md)\n- [C](status_quo/c.md)\n- [B](status_quo/new.md)\n"
-        );
-    }
-
-    #[test]
-    fn only_the_list_the_kind_s_last_chapter_is_in_decides_the_order() {
-        let summary = "- [Zed's manual](status_quo/manual.md)\n- [Stories](stories.md)\n  - [A](status_quo/a.md)\n  - [B](status_quo/b.md)\n  - [D](status_quo/d.md)\n";
-        assert!(
-            add_titled(summary, "C")
-                .contains("  - [B](status_quo/b.md)\n  - [C](status_quo/new.md)\n  - [D]")
-        );
-    }
-
-    fn add_first(summary: &str) -> String {
-        add_entry(summary, &kinds(), "shiny-future", "New", "vision/shiny_future/new.md").0
-    }
-
-    #[test]
-    fn the_kind_s_first_story_goes_under_its_folder_s_index_page_after_the_template() {
+    fn the_kind_s_first_story_goes_after_its_template_even_in_an_alphabetical_list() {
         let summary = "- [Vision](vision.md)\n  - [SF](./vision/shiny_future.md)\n    * [Template](./vision/shiny_future/template.md)\n  - [Roadmap](./vision/roadmap.md)\n- [Triage](triage.md)\n";
+        let (text, _) = add_entry(summary, &kinds(), "shiny-future", "New", "vision/shiny_future/new.md");
         assert_eq!(
-            add_first(summary),
+            text,
             "- [Vision](vision.md)\n  - [SF](./vision/shiny_future.md)\n    * [Template](./vision/shiny_future/template.md)\n    * [New](./vision/shiny_future/new.md)\n  - [Roadmap](./vision/roadmap.md)\n- [Triage](triage.md)\n"
         );
-        let bare =
-            "- [Vision](vision.md)\n    - [SF](vision/shiny_future/README.md)\n- [Triage](triage.md)\n";
+        let sorted = "- [A](status_quo/a.md)\n- [B](status_quo/b.md)\n- [D](status_quo/d.md)\n";
+        let (text, _) = add_entry(sorted, &kinds(), "status-quo", "C", "status_quo/c.md");
         assert_eq!(
-            add_first(bare),
-            "- [Vision](vision.md)\n    - [SF](vision/shiny_future/README.md)\n        - [New](vision/shiny_future/new.md)\n- [Triage](triage.md)\n"
-        );
-    }
-
-    #[test]
-    fn without_an_index_page_the_kind_s_first_story_goes_after_the_last_chapter_in_its_folder() {
-        let summary = "- [Vision](vision.md)\n  - [SF template](vision/shiny_future/template.md)\n- [Triage](triage.md)\n";
-        assert_eq!(
-            add_first(summary),
-            "- [Vision](vision.md)\n  - [SF template](vision/shiny_future/template.md)\n  - [New](vision/shiny_future/new.md)\n- [Triage](triage.md)\n"
+            text,
+            format!("{sorted}- [C](status_quo/c.md)\n"),
+            "the contract's order, not the alphabet's"
         );
     }
 }
