@@ -70,12 +70,15 @@ pub(crate) fn plan(book: &VisionBook<'_>, links: &Links) -> (Vec<Change>, Vec<Di
 }
 
 /// The removal of each definition of `page` whose every use is among the links `replaced`:
-/// after the links it comes after, so that it is kept only if they are.
+/// after the links it comes after, so that it is kept only if they are. One inside what is
+/// replaced (written in a converted list) goes with it.
 fn unused_definitions_removed(page: &Page<'_>, file: &str, replaced: &[Range<usize>]) -> Vec<Change> {
     let unused = left_unused(&page.doc, replaced);
     let removed = removals(&page.doc, &unused);
+    let overlaps = |lines: &Range<usize>| replaced.iter().any(|r| r.start < lines.end && lines.start < r.end);
     removed
         .into_iter()
+        .filter(|(_, lines)| !overlaps(lines))
         .map(|(definition, lines)| Change {
             file: file.to_owned(),
             location: page.location(definition.range.clone()),
