@@ -226,6 +226,19 @@ fn new_refuses_unknown_kinds_characters_and_pairs() {
 }
 
 #[test]
+fn install_fix_says_what_it_leaves_to_the_author() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n\n[preprocessor.vision-faq]\n").unwrap();
+    let fixed = vision(&["install", &dir.path().display().to_string(), "--fix"]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", text(&fixed.stderr));
+    let said = text(&fixed.stderr);
+    assert!(said.contains("warning: [preprocessor.vision-faq] is there too"), "{said}");
+    assert!(!said.contains("fixed: [preprocessor.vision-faq]"), "it is not removed, so not fixed: {said}");
+    let after = fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    assert!(after.contains("[preprocessor.vision-faq]"), "{after}");
+}
+
+#[test]
 fn install_adds_the_table_once_keeping_comments() {
     let dir = tempfile::tempdir().unwrap();
     let book_toml = dir.path().join("book.toml");

@@ -35,8 +35,11 @@ pub struct Installed {
     pub added: bool,
     /// Whether book.toml changed.
     pub changed: bool,
-    /// What mdBook would refuse, or what runs twice: fixed with `--fix`, else only listed.
+    /// What mdBook would refuse: fixed with `--fix`, else only listed.
     pub problems: Vec<String>,
+    /// What `--fix` leaves to the author: standalone suite tables that would run a second time
+    /// (their settings may have to move first).
+    pub left: Vec<String>,
     /// Whether `--fix` would change something more.
     pub fixable: bool,
     /// How many things `--fix` fixed.
@@ -115,8 +118,9 @@ pub fn edit(
     let keep = standalone == Standalone::KeepThem
         && !standalone_tables.is_empty()
         && !preprocessors.contains_key(COMBINED);
+    let mut left = Vec::new();
     for table in standalone_tables.iter().filter(|_| !keep) {
-        problems.push(format!(
+        left.push(format!(
             "[preprocessor.{table}] is there too: it would run a second time; remove it, its settings can move to [preprocessor.vision]"
         ));
     }
@@ -136,7 +140,7 @@ pub fn edit(
     }
     let updated = document.to_string();
     let changed = updated != text;
-    Ok((updated, Installed { added, changed, problems, fixable: fixable && !fix, fixed }))
+    Ok((updated, Installed { added, changed, problems, left, fixable: fixable && !fix, fixed }))
 }
 
 /// The preprocessor tables (not the suite's, not mdBook's own, not optional ones) whose
@@ -193,7 +197,13 @@ mod tests {
         let text = "[book]\nmultilingual = false # an old key\n\n[preprocessor.mermaid]\ncommand = \"mdbook-mermaid\"\n\n[preprocessor.vision-faq]\n\n[output.html]\ncurly-quotes = true\n";
         let (listed, found) =
             edit(text, false, Standalone::AddCombined, &nothing_installed).unwrap_or_default();
-        assert_eq!(found.problems.len(), 4, "{:?}", found.problems);
+        assert_eq!(found.problems.len(), 3, "{:?}", found.problems);
+        assert_eq!(
+            found.left.len(),
+            1,
+            "the table that would run twice is the author's to remove: {:?}",
+            found.left
+        );
         assert!(found.fixable);
         assert!(listed.contains("multilingual"));
         let (fixed, done) = edit(text, true, Standalone::AddCombined, &nothing_installed).unwrap_or_default();

@@ -179,6 +179,9 @@ fn run_install(book: &Path, fix: bool) -> i32 {
             let prefix = if fix { "fixed" } else { "warning" };
             message.push_str(&format!("{prefix}: {problem}\n"));
         }
+        for problem in &installed.left {
+            message.push_str(&format!("warning: {problem}\n"));
+        }
         if !fix && installed.fixable {
             message.push_str("run `mdbook-vision install --fix` to fix these in book.toml\n");
         }

@@ -31,9 +31,8 @@ pub(crate) fn plan(sources: &mut Sources, tally: &mut BTreeMap<Tally, usize>) ->
     let original = sources.book_toml.take().map_or_else(String::new, |(before, _)| before);
     sources.book_toml = Some((original, updated));
     let mut findings: Vec<Diagnostic> = installed
-        .problems
+        .left
         .iter()
-        .filter(|problem| problem.contains("is there too"))
         .map(|problem| kept_finding(Location::file("book.toml"), problem.clone(), "remove the table by hand"))
         .collect();
     findings.extend(sources.with_model(|book| {
