@@ -114,15 +114,25 @@ fn fate(book: &VisionBook<'_>, page: PageId, definition: &LinkDefinition, links:
 fn definition_destination(doc: &Document<'_>, definition: &LinkDefinition) -> Option<Range<usize>> {
     let written = &doc.text[definition.range.clone()];
     let colon = written.match_indices("]:").map(|(at, _)| at).find(|&at| !written[..at].ends_with('\\'))?;
-    destination_at(doc.text, definition.range.start + colon + 2)
+    let range = destination_at(doc.text, definition.range.start + colon + 2)?;
+    reads_as(doc, range, &definition.destination)
 }
 
 /// Where the destination of the inline link `link` is written: after its `](`.
 fn inline_destination(doc: &Document<'_>, link: &CharacterLink) -> Option<Range<usize>> {
     let after_text = link.text.end;
-    doc.text[after_text..link.range.end]
+    let range = doc.text[after_text..link.range.end]
         .starts_with("](")
-        .then(|| destination_at(doc.text, after_text + 2))?
+        .then(|| destination_at(doc.text, after_text + 2))??;
+    reads_as(doc, range, link.broken.as_deref()?)
+}
+
+/// `range` of `doc`, when what is written there is `destination` (in `<...>` or not): a
+/// destination written with escapes, or across the marks of a block quote, is left alone.
+fn reads_as(doc: &Document<'_>, range: Range<usize>, destination: &str) -> Option<Range<usize>> {
+    let written = &doc.text[range.clone()];
+    let bare = written.strip_prefix('<').and_then(|w| w.strip_suffix('>')).unwrap_or(written);
+    (bare == destination).then_some(range)
 }
 
 /// The destination written at `start` of `text` (spaces before it skipped): `<...>`, or up to
