@@ -1,7 +1,7 @@
 //! Checking a subject's FAQ against what its kind requires, and the findings.
 
 use mdbook_vision_core::codes;
-use mdbook_vision_core::config::QuestionRule;
+use mdbook_vision_core::config::{QuestionRule, toml_key};
 use mdbook_vision_core::diagnostics::{Diagnostic, Level};
 use mdbook_vision_core::generate::escape_text;
 use mdbook_vision_core::generated::NOTICE_MARKER;
@@ -280,7 +280,8 @@ pub(crate) fn suggestion_note(page: &Page<'_>, gaps: &[(&'static str, &str, Gaps
             kinds.push(kind);
         }
     }
-    let silence: Vec<String> = kinds.iter().map(|kind| format!("`required-questions.{kind} = []`")).collect();
+    let silence: Vec<String> =
+        kinds.iter().map(|kind| format!("`required-questions.{} = []`", toml_key(kind))).collect();
     let at = page.doc.first_heading().map_or(0..0, |h| h.range.clone());
     Some(Diagnostic::new(codes::FAQ_SUGGESTED, message).at(page.location(at)).with_help(format!(
         "only a suggestion, since the book has no template for this kind of page: {}; a `template.md` among the kind's pages, or `required-questions`, makes questions required, and {} asks none",

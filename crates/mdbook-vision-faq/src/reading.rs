@@ -61,7 +61,7 @@ pub fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection>
     for (index, node) in nodes.iter().enumerate() {
         match node.kind {
             NodeKind::Start(Element::Heading(level)) => {
-                let range = node.range();
+                let mut range = node.range();
                 let heading = doc.heading_at(range.start)?;
                 if !names_faq(heading.title()) {
                     continue;
@@ -69,6 +69,7 @@ pub fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection>
                 let mut body_start = end_of(nodes, index) + 1;
                 // The same heading pasted twice in a row: the FAQ is under the last.
                 while nodes.get(body_start).is_some_and(|n| repeats_faq_heading(doc, n)) {
+                    range = nodes[body_start].range();
                     body_start = end_of(nodes, body_start) + 1;
                 }
                 let ends_faq = |n: &Node| {
@@ -105,13 +106,13 @@ pub fn find_faq(doc: &Document<'_>, section: Range<usize>) -> Option<FaqSection>
     None
 }
 
-/// Whether `title` holds "Frequently Asked Questions", in any case.
 /// Whether `node` starts a heading that names the FAQ.
 fn repeats_faq_heading(doc: &Document<'_>, node: &Node) -> bool {
     matches!(node.kind, NodeKind::Start(Element::Heading(_)))
         && doc.heading_at(node.range().start).is_some_and(|h| names_faq(h.title()))
 }
 
+/// Whether `title` holds "Frequently Asked Questions", in any case.
 fn names_faq(title: &str) -> bool {
     // Most titles: compared byte by byte, without lowercasing a copy. Lowercasing gives an
     // ASCII letter for two non-ASCII characters only: the Kelvin sign (`k`, which the title

@@ -13,7 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use mdbook_vision_core::config::{self, Settings};
+use mdbook_vision_core::config::{self, Settings, toml_string};
 use mdbook_vision_core::diagnostics::{Diagnostics, Level, suggestion};
 use mdbook_vision_core::model::{Kind, Kinds, Needs, Page, PageId, VisionBook, build_globs, relative_path};
 use mdbook_vision_core::protocol::Request;
@@ -329,10 +329,6 @@ fn from_template(
         format!("{}{anchor}", relative_path(chapter, &book.page(c.page).output_path))
     });
     Ok(template::fill(&text, new.title.trim(), &block, character.as_deref(), link.as_deref()))
-}
-
-fn toml_string(value: &str) -> String {
-    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// Writes the page and, unless asked not to, adds it to SUMMARY.md: under a lock on the book,

@@ -24,6 +24,18 @@ use crate::feature::{COMBINED, tables};
 /// mdBook's own keys in a preprocessor table, accepted silently.
 pub const MDBOOK_KEYS: &[&str] = &["command", "renderers", "before", "after", "optional"];
 
+/// `value` as a TOML string, quoted and escaped (`"Alan \"the dev\""`), for what the suite
+/// writes into story blocks and messages.
+pub fn toml_string(value: &str) -> String {
+    toml::Value::String(value.to_owned()).to_string()
+}
+
+/// `key` as a TOML key: bare when it can be (`status-quo`), else quoted (`"user story"`).
+pub fn toml_key(key: &str) -> String {
+    let bare = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if bare { key.to_owned() } else { toml_string(key) }
+}
+
 /// Reads the suite's settings from the book config mdBook sent (`context.config`).
 ///
 /// Every problem is reported, not just the first; settings that could not be read take their
@@ -206,6 +218,18 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn toml_keys_are_bare_when_they_can_be_and_strings_are_escaped() {
+        assert_eq!(toml_key("status-quo"), "status-quo");
+        assert_eq!(toml_key("user story"), "\"user story\"");
+        assert_eq!(toml_key(""), "\"\"");
+        for value in ["Alan", "Alan \"the dev\"\\", "it's", "line\nbreak"] {
+            let parsed: toml::Table =
+                toml::from_str(&format!("v = {}", toml_string(value))).unwrap_or_default();
+            assert_eq!(parsed.get("v").and_then(toml::Value::as_str), Some(value));
+        }
+    }
 
     fn read_ok(config: Value) -> Settings {
         let mut diagnostics = Vec::new();

@@ -18,6 +18,7 @@
 
 use std::ops::Range;
 
+use mdbook_vision_core::config::toml_string;
 use mdbook_vision_core::diagnostics::Diagnostic;
 use mdbook_vision_core::generate::join_names;
 use mdbook_vision_core::markdown::{Document, Element, Heading, Node, NodeKind, end_of};
@@ -224,10 +225,6 @@ impl Meta {
         lines.push("```".to_owned());
         lines.iter().map(|line| format!("{line}{le}")).collect()
     }
-}
-
-fn toml_string(value: &str) -> String {
-    toml::Value::String(value.to_owned()).to_string()
 }
 
 /// Reads the hand table of `story` into `meta`; an error says which cell cannot be read.
