@@ -31,9 +31,23 @@ impl Entry<'_> {
 
 /// The chapter entries of `summary`.
 fn entries(summary: &str) -> Vec<Entry<'_>> {
+    // Lines in an HTML comment (`<!-- ... -->`) are no chapters: mdBook does not list them.
+    let mut in_comment = false;
+    let mut commented = |text: &str| {
+        let was = in_comment || text.contains("<!--");
+        let opened = text.rfind("<!--");
+        in_comment = match (opened, text.rfind("-->")) {
+            (Some(open), Some(close)) => open > close,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => in_comment,
+        };
+        was
+    };
     summary
         .split_inclusive('\n')
         .enumerate()
+        .filter(|(_, text)| !commented(text))
         .filter_map(|(line, text)| {
             let open = text.find('[')?;
             let lead = &text[..open];
@@ -186,5 +200,12 @@ mod tests {
             format!("{sorted}- [C](status_quo/c.md)\n"),
             "the contract's order, not the alphabet's"
         );
+    }
+
+    #[test]
+    fn chapters_in_an_html_comment_are_not_where_pages_go() {
+        let summary = "- [A](status_quo/a.md)\n<!--\n- [B](status_quo/b.md)\n-->\n- [X](x.md)\n<!-- - [C](status_quo/c.md) -->\n";
+        let (text, _) = add(summary, "status-quo", "status_quo/new.md");
+        assert!(text.starts_with("- [A](status_quo/a.md)\n- [New](status_quo/new.md)\n<!--"), "{text}");
     }
 }
