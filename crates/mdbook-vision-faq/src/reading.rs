@@ -16,6 +16,8 @@ pub struct Question {
     pub range: Range<usize>,
     /// Its answer, as plain text.
     pub answer: String,
+    /// Where its answer is written (empty when it has none).
+    pub answer_span: Range<usize>,
 }
 
 /// A FAQ section: where it is announced, and its questions.
@@ -159,10 +161,12 @@ fn read_faq(doc: &Document<'_>, title: Range<usize>, notice_at: usize, body: &[N
     questions.extend(heading_starts.iter().enumerate().map(|(n, &start)| {
         let end = end_of(body, start);
         let answer_end = heading_starts.get(n + 1).copied().unwrap_or(body.len());
+        let answer = body.get(end + 1..answer_end).unwrap_or_default();
         Question {
             text: doc.text_as_written(&body[start + 1..end]),
             range: body[start].range(),
-            answer: doc.plain_text(body.get(end + 1..answer_end).unwrap_or_default()),
+            answer: doc.plain_text(answer),
+            answer_span: span_of(answer),
         }
     }));
     FaqSection { title, notice_at, questions }
@@ -196,8 +200,14 @@ fn bold_questions(doc: &Document<'_>, body: &[Node]) -> Vec<Question> {
         if let Some((question, follows_from)) = questions.last_mut()
             && *follows_from <= index
         {
+            let block = &body[index..=block_end.min(body.len() - 1)];
             question.answer.push(' ');
-            question.answer.push_str(&doc.plain_text(&body[index..=block_end.min(body.len() - 1)]));
+            question.answer.push_str(&doc.plain_text(block));
+            let span = span_of(block);
+            question.answer_span = match question.answer_span.is_empty() {
+                true => span,
+                false => question.answer_span.start..span.end.max(question.answer_span.end),
+            };
         }
         index = block_end + 1;
     }
@@ -223,7 +233,16 @@ fn leading_bold(doc: &Document<'_>, nodes: &[Node], must_ask: bool) -> Option<Qu
         .filter(|n| n.kind != NodeKind::End(Element::Paragraph))
         .copied()
         .collect();
-    Some(Question { text, range: nodes[start].range(), answer: doc.plain_text(&answer_nodes) })
+    let answer_span = span_of(&answer_nodes);
+    Some(Question { text, range: nodes[start].range(), answer: doc.plain_text(&answer_nodes), answer_span })
+}
+
+/// From the start of the first of `nodes` to the end of the last.
+fn span_of(nodes: &[Node]) -> Range<usize> {
+    match (nodes.first(), nodes.last()) {
+        (Some(first), Some(last)) => first.range().start..last.range().end.max(first.range().start),
+        _ => 0..0,
+    }
 }
 
 #[cfg(test)]

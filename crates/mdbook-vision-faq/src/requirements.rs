@@ -71,10 +71,25 @@ pub fn requirement_of(book: &VisionBook<'_>, kind: Option<Kind>) -> Requirement 
             .filter(|q| !q.text.to_lowercase().contains("(optional)"))
             .map(|q| with_known_aliases(q.text.trim(), &suggested))
             .collect();
-        let answers = questions.iter().map(|q| normalize(&q.answer)).filter(|a| !a.is_empty()).collect();
+        let prompts = questions.iter().filter(|q| is_prompt(&page.doc.text[q.answer_span.clone()]));
+        let answers = prompts.map(|q| normalize(&q.answer)).filter(|a| !a.is_empty()).collect();
         return Requirement::Template(page.display_path.clone(), required, answers);
     }
     Requirement::Suggested(Settings::suggested_questions(name))
+}
+
+/// Whether a template's answer, as written, is a prompt to the writer rather than an answer
+/// to keep: all in emphasis (`*Talk about the major takeaways*`) or in parentheses
+/// (`(Explain your key points here)`), list markers aside.
+fn is_prompt(written: &str) -> bool {
+    let lines = written.lines().map(|line| {
+        let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '>');
+        let marker = ["* ", "- ", "+ "].iter().find_map(|m| line.strip_prefix(m));
+        marker.unwrap_or(line).trim()
+    });
+    let text = lines.filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
+    let wrapped = |open: char, close: char| text.len() > 1 && text.starts_with(open) && text.ends_with(close);
+    wrapped('*', '*') || wrapped('_', '_') || wrapped('(', ')')
 }
 
 /// The rule of a template's question: the seed's rule with its aliases when the template asks
