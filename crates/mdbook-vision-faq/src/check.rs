@@ -11,7 +11,7 @@ use mdbook_vision_core::splice::Edits;
 
 use crate::Subject;
 use crate::matching::{NEAR, Pattern, normalize};
-use crate::reading::{FaqSection, Question, find_faq, has_notice};
+use crate::reading::{FaqSection, Question, find_faq, has_notice, on_one_line};
 use crate::requirements::Requirement;
 
 /// Answers that are only placeholders.
@@ -223,7 +223,8 @@ fn report_placeholders(
         } else if PLACEHOLDERS.contains(&answer.as_str()) {
             format!("only the placeholder `{}`", question.answer.trim())
         } else if template_answers.contains(&answer) {
-            format!("only the template's answer “{}”", shortened(question.answer.trim()))
+            let written = on_one_line(page.doc.text.get(question.answer_span.clone()).unwrap_or_default());
+            format!("only the template's answer “{}”", shortened(&written))
         } else {
             continue;
         };
@@ -239,12 +240,11 @@ fn report_placeholders(
     }
 }
 
-/// `text` on one line, cut to its first 60 characters, with `…` when it was longer.
+/// `text` cut to its first 60 characters, with `…` when it was longer.
 fn shortened(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match text.char_indices().nth(60) {
         Some((at, _)) => format!("{}…", text[..at].trim_end()),
-        None => text,
+        None => text.to_owned(),
     }
 }
 

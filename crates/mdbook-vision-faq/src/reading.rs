@@ -237,6 +237,17 @@ fn leading_bold(doc: &Document<'_>, nodes: &[Node], must_ask: bool) -> Option<Qu
     Some(Question { text, range: nodes[start].range(), answer: doc.plain_text(&answer_nodes), answer_span })
 }
 
+/// An answer's markdown `written` on one line: without list markers and block quote marks at
+/// the start of its lines, and one space between them.
+pub fn on_one_line(written: &str) -> String {
+    let lines = written.lines().map(|line| {
+        let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '>');
+        let marker = ["* ", "- ", "+ "].iter().find_map(|m| line.strip_prefix(m));
+        marker.unwrap_or(line).trim()
+    });
+    lines.filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
 /// From the start of the first of `nodes` to the end of the last.
 fn span_of(nodes: &[Node]) -> Range<usize> {
     match (nodes.first(), nodes.last()) {

@@ -5,7 +5,7 @@ use mdbook_vision_core::config::{QuestionRule, QuestionWithAliases, Settings};
 use mdbook_vision_core::model::{Kind, VisionBook};
 
 use crate::matching::normalize;
-use crate::reading::find_faq;
+use crate::reading::{find_faq, on_one_line};
 
 /// What the FAQ of a kind of page must ask, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,12 +82,7 @@ pub fn requirement_of(book: &VisionBook<'_>, kind: Option<Kind>) -> Requirement 
 /// to keep: all in emphasis (`*Talk about the major takeaways*`) or in parentheses
 /// (`(Explain your key points here)`), list markers aside.
 fn is_prompt(written: &str) -> bool {
-    let lines = written.lines().map(|line| {
-        let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '>');
-        let marker = ["* ", "- ", "+ "].iter().find_map(|m| line.strip_prefix(m));
-        marker.unwrap_or(line).trim()
-    });
-    let text = lines.filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
+    let text = on_one_line(written);
     let wrapped = |open: char, close: char| text.len() > 1 && text.starts_with(open) && text.ends_with(close);
     wrapped('*', '*') || wrapped('_', '_') || wrapped('(', ')')
 }
