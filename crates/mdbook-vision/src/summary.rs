@@ -1,7 +1,7 @@
 //! Adding an entry to SUMMARY.md the way its authors write it: after the last chapter of the
 //! same kind and its sub-chapters, at the same nesting, with the same list marker,
-//! indentation and link style (`./vision/...` or `vision/...`). The order is the contract's:
-//! not alphabetical, even where a book keeps its lists so.
+//! indentation and link style (`./vision/...` or `vision/...`). It does not sort: a list kept
+//! in alphabetical order gets the entry after its last chapter too.
 
 use mdbook_vision_core::markdown::line_ending;
 use mdbook_vision_core::model::Kinds;
