@@ -123,16 +123,23 @@ fn names_faq(title: &str) -> bool {
         || (title.contains(KELVIN_SIGN) && title.to_lowercase().contains(FAQ_TITLE))
 }
 
+const SUMMARY_TAG: &[u8] = b"<summary";
+
 /// The one character besides `K` whose lowercase is `k`.
 const KELVIN_SIGN: char = '\u{212A}';
 
 /// Whether `html` opens a `<summary>` that holds "Frequently Asked Questions", on its line or
 /// on the next few lines of the same HTML block.
 fn summary_names_faq(doc: &Document<'_>, html: &str, following: &[Node]) -> bool {
-    let mut summary = html.to_lowercase();
-    if !summary.contains("<summary") {
+    // No character lowercases to a letter of `<summary` but its own capital: compared byte by
+    // byte, most HTML (the suite's markers) is passed over without lowercasing a copy.
+    let opens_summary = html.match_indices('<').any(|(at, _)| {
+        html.as_bytes().get(at..at + SUMMARY_TAG.len()).is_some_and(|tag| tag.eq_ignore_ascii_case(SUMMARY_TAG))
+    });
+    if !opens_summary {
         return false;
     }
+    let mut summary = html.to_lowercase();
     for node in following.iter().take(4) {
         if summary.contains("</summary>") {
             break;
