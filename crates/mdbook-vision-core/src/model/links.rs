@@ -2,9 +2,11 @@
 
 use std::ops::Range;
 
+use foldhash::HashSet;
+
 use pulldown_cmark::LinkType;
 
-use super::page::{is_relative_path, resolve};
+use super::page::{Page, is_relative_path, path_of, resolve};
 use super::{Character, CharacterId, PageId, VisionBook};
 use crate::generate::link;
 use crate::markdown::{Element, LinkInfo, Node, end_of};
@@ -37,6 +39,22 @@ fn reference_text(written: &str, start: usize) -> Range<usize> {
         inner.strip_suffix(']').unwrap_or(inner).len()
     };
     start + 1..start + 1 + len
+}
+
+/// The file names (last path segments) `pages` are reached by: their source file and output
+/// path, each also with `.html` for `.md`, as links write them.
+pub(super) fn file_names<'p>(pages: impl Iterator<Item = &'p Page<'p>>) -> HashSet<String> {
+    let mut names = HashSet::default();
+    for page in pages {
+        for path in page.source.file().into_iter().chain([&*page.output_path]) {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if let Some(stem) = name.strip_suffix(".md") {
+                names.insert(format!("{stem}.html"));
+            }
+            names.insert(name.to_owned());
+        }
+    }
+    names
 }
 
 fn is_reference(link_type: LinkType) -> bool {
@@ -81,6 +99,9 @@ impl VisionBook<'_> {
                     return None;
                 }
                 let by_label = is_reference(*link_type).then(|| self.character_named(label)).flatten();
+                if by_label.is_none() && !self.may_lead_to_cast(destination) {
+                    return None;
+                }
                 let target = self.page_at(page, destination);
                 let stale = target.is_none() && is_relative_path(destination);
                 let by_stale_path = || stale.then(|| self.character_by_file_name(destination)).flatten();
@@ -149,6 +170,17 @@ impl VisionBook<'_> {
                 })
             })
             .collect()
+    }
+
+    /// Whether a link to `destination` may lead to a cast member's page, resolved or stale: a
+    /// quick test on the file name its path ends with, which spares resolving most links.
+    /// False only where it cannot: the last segment that resolving keeps (not `.`, nor `..`,
+    /// which climbs to a folder) names no page of the cast.
+    fn may_lead_to_cast(&self, destination: &str) -> bool {
+        match path_of(destination).rsplit('/').find(|segment| !matches!(*segment, "" | ".")) {
+            Some(last) if last != ".." => self.cast_file_names.contains(last),
+            _ => true,
+        }
     }
 
     /// The cast member whose page has the file name a destination ends with (`alan.md` or

@@ -105,6 +105,9 @@ pub struct VisionBook<'a> {
     cast_by_label: HashMap<String, CharacterId>,
     /// Each page, to the cast members it describes, in cast order.
     cast_by_page: HashMap<PageId, Vec<CharacterId>>,
+    /// The file names (last path segments) of the cast's pages, as written and as rendered
+    /// (see [`VisionBook::may_lead_to_cast`]).
+    cast_file_names: HashSet<String>,
     /// Finds the cast's names in prose.
     cast_finder: NameFinder,
     /// Each story's characters, once asked for.
@@ -172,6 +175,7 @@ impl<'a> VisionBook<'a> {
             cast_by_name: HashMap::new(),
             cast_by_label: HashMap::new(),
             cast_by_page: HashMap::new(),
+            cast_file_names: HashSet::default(),
             cast_finder: NameFinder::new([]),
             story_characters: Vec::new(),
             page_folders,
@@ -454,6 +458,7 @@ impl<'a> VisionBook<'a> {
             self.cast_by_label.entry(normalize_label(&character.name)).or_insert(id);
             self.cast_by_page.entry(character.page).or_default().push(id);
         }
+        self.cast_file_names = links::file_names(self.cast_by_page.keys().map(|&page| self.page(page)));
         self.cast = cast;
         self.cast_finder = finder;
     }

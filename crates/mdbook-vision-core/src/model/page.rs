@@ -136,7 +136,7 @@ fn join_path(dir: &str, file: &str) -> String {
 }
 
 /// A link destination without its `#anchor` or `?query`.
-fn path_of(destination: &str) -> &str {
+pub(super) fn path_of(destination: &str) -> &str {
     // Byte by byte: this runs for every link of the book, and `#` and `?` are ASCII.
     let end = destination.bytes().position(|b| b == b'#' || b == b'?').unwrap_or(destination.len());
     &destination[..end]
