@@ -134,7 +134,9 @@ fn summary_names_faq(doc: &Document<'_>, html: &str, following: &[Node]) -> bool
     // No character lowercases to a letter of `<summary` but its own capital: compared byte by
     // byte, most HTML (the suite's markers) is passed over without lowercasing a copy.
     let opens_summary = html.match_indices('<').any(|(at, _)| {
-        html.as_bytes().get(at..at + SUMMARY_TAG.len()).is_some_and(|tag| tag.eq_ignore_ascii_case(SUMMARY_TAG))
+        html.as_bytes()
+            .get(at..at + SUMMARY_TAG.len())
+            .is_some_and(|tag| tag.eq_ignore_ascii_case(SUMMARY_TAG))
     });
     if !opens_summary {
         return false;
