@@ -63,6 +63,13 @@ fn story_blocks_from_hand_tables_and_retelling_answers() {
     golden("story-blocks", Step::StoryBlocks);
 }
 
+/// A book without a cast: a story gets a block only when the page tells something to put in it
+/// (here, a shiny future's retold story), and nobody is asked for characters.
+#[test]
+fn story_blocks_in_a_book_without_a_cast() {
+    golden("story-blocks-without-cast", Step::StoryBlocks);
+}
+
 #[test]
 fn character_definitions_the_feature_makes_redundant() {
     golden("character-links", Step::CharacterLinks);

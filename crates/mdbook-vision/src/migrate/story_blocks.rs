@@ -12,6 +12,8 @@
 //!   (or a near miss of it, such as an older template's "What status quo story or stories are
 //!   you retelling?"), and from the paragraphs or list items there that are a story's title.
 //! - `assigned-to` comes from the table; "✋ Volunteer wanted ✋" and the like are no one.
+//! - A story without a table of which the page tells none of these gets no block: an empty
+//!   one would only render a table of blanks.
 //!
 //! A cell that cannot be read (a character not in the cast, a pair link that leads to no
 //! story) leaves the story as written, reported.
@@ -45,7 +47,7 @@ pub(crate) fn plan(book: &VisionBook<'_>, links: &Links) -> (Vec<Change>, Vec<Di
         for story in stories {
             match block_for(book, page, story, &planned, links) {
                 Ok((change, note)) => {
-                    changes.push(change);
+                    changes.extend(change);
                     undecided.extend(note);
                 }
                 Err(report) => undecided.push(report),
@@ -132,14 +134,16 @@ fn story_id(
 }
 
 /// The change that gives `story` its block, with a note when the block lacks something the
-/// page does not tell; or why the story is left as written.
+/// page does not tell (its character, in a book with a cast); or why the story is left as
+/// written. A story without a hand table whose block would be empty gets none: it would only
+/// add a table of blanks.
 fn block_for(
     book: &VisionBook<'_>,
     page_id: PageId,
     story: &Planned,
     planned: &[(PageId, Vec<Planned>)],
     links: &Links,
-) -> Result<(Change, Option<Diagnostic>), Diagnostic> {
+) -> Result<(Option<Change>, Option<Diagnostic>), Diagnostic> {
     let page = book.page(page_id);
     let doc = &page.doc;
     let section = story.heading.as_ref().map_or(0..doc.text.len(), |h| section_of(doc, h));
@@ -157,11 +161,23 @@ fn block_for(
     if meta.character.is_empty() {
         match infer_character(book, page_id, story, section.clone()) {
             Ok(name) => meta.character.push(name),
-            Err(why) => no_character = Some(why),
+            // A book without a cast tells its stories without characters.
+            Err(why) if !book.cast.is_empty() => no_character = Some(why),
+            Err(_) => {}
         }
     }
     if story.table.is_none() && story.kind == Kind::SHINY_FUTURE {
         meta.pairs = retold_stories(book, page_id, section.clone(), planned, links);
+    }
+    if story.table.is_none() && meta.is_empty() {
+        let note = no_character.map(|why| {
+            kept_finding(
+                location.clone(),
+                format!("no story block for `{}`: {why}", story.id),
+                WRITE_THE_CHARACTER,
+            )
+        });
+        return Ok((None, note));
     }
     let le = doc.line_ending();
     let block = meta.block(story.kind, le);
@@ -175,14 +191,13 @@ fn block_for(
     let what = format!("the story block of `{}`", story.id);
     let note = no_character.map(|why| {
         // The block is still written, without a character: the rest of it is sound.
-        kept_finding(
-            location.clone(),
-            format!("{what} has no character: {why}"),
-            "add `character = \"...\"` to its block by hand; a page that is not a story belongs in `not-stories` (in `[preprocessor.vision]`), which `migrate` leaves alone",
-        )
+        kept_finding(location.clone(), format!("{what} has no character: {why}"), WRITE_THE_CHARACTER)
     });
-    Ok((Change { file: file_of(page), splices, tally: vec![tally], location, what }, note))
+    Ok((Some(Change { file: file_of(page), splices, tally: vec![tally], location, what }), note))
 }
+
+/// What to do about a story whose character the page does not tell.
+const WRITE_THE_CHARACTER: &str = "write `character = \"...\"` in its story block by hand; a page that is not a story belongs in `not-stories` (in `[preprocessor.vision]`), which `migrate` leaves alone";
 
 fn file_of(page: &Page<'_>) -> String {
     page.source.source_path.as_deref().unwrap_or_default().to_owned()
@@ -206,6 +221,11 @@ struct Meta {
 }
 
 impl Meta {
+    /// Whether the block would say nothing.
+    fn is_empty(&self) -> bool {
+        self.character.is_empty() && self.pairs.is_empty() && self.assigned_to.is_empty()
+    }
+
     /// The block, fenced, each line ending in `le`.
     fn block(&self, kind: Kind, le: &str) -> String {
         let mut lines = vec![format!("```{STORY_BLOCK}")];
