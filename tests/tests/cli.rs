@@ -212,6 +212,32 @@ fn new_puts_the_first_story_of_a_kind_in_its_template_s_folder_and_after_it_in_s
     assert!(page.contains("Grace tests with confidence"), "{page}");
 }
 
+/// A small book whose index pages are flat files beside their folders (`shiny_future.md`,
+/// `shiny_future/`), before its first shiny future: the page nests under its folder's index.
+#[test]
+fn new_nests_the_first_page_of_a_kind_under_the_index_page_of_its_folder() {
+    let dir = copy_book(&fixture("migrate/story-blocks-without-cast/before"));
+    let summary_path = dir.path().join("src/SUMMARY.md");
+    let summary = fs::read_to_string(&summary_path).unwrap();
+    let before: String =
+        summary.lines().filter(|l| !l.contains("](./shiny_future/")).map(|l| format!("{l}\n")).collect();
+    fs::write(&summary_path, before).unwrap();
+    let book = dir.path().display().to_string();
+    let args = ["new", "shiny-future", "Shapes clone themselves", "--pair", "cloning_boxed_objects"];
+    let output = vision(&[&args[..], &["--book", &book]].concat());
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(dir.path().join("src/shiny_future/shapes_clone_themselves.md").exists());
+    let summary = fs::read_to_string(&summary_path).unwrap();
+    let nested = "- [Shiny future](./shiny_future.md)\n    - [Shapes clone themselves](./shiny_future/shapes_clone_themselves.md)\n- [Open questions]()\n";
+    assert!(summary.ends_with(nested), "{summary}");
+    for version in VERSIONS {
+        let built = mdbook_vision_tests::mdbook::build(version, dir.path());
+        assert!(built.success, "{}", built.stderr);
+        let toc = built.page("toc.html");
+        assert!(toc.contains(r#"<strong aria-hidden="true">3.1.</strong> Shapes clone themselves"#), "{toc}");
+    }
+}
+
 #[test]
 fn new_refuses_unknown_kinds_characters_and_pairs() {
     for (args, message) in [

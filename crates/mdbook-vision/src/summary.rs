@@ -1,5 +1,6 @@
 //! Adding an entry to SUMMARY.md the way its authors write it: after the last chapter of the
-//! same kind and its sub-chapters, at the same nesting, with the same list marker,
+//! same kind and its sub-chapters (the first of its kind under the index page of its folder),
+//! at the same nesting, with the same list marker,
 //! indentation and link style (`./vision/...` or `vision/...`). It does not sort: a list kept
 //! in alphabetical order gets the entry after its last chapter too.
 
@@ -62,8 +63,9 @@ fn entries(summary: &str) -> Vec<Entry<'_>> {
 
 /// `summary` with an entry for the chapter `path` (relative to `src`) named `title` added
 /// after the last story of `kind` (and the chapters nested under it); before the kind's first
-/// story, after its last chapter of any sort (its template, its index page); else at the end
-/// of the list. Also returns the added line.
+/// story, after its last chapter of any sort (its template, its index page); else as the last
+/// chapter nested under the index page of `path`'s folder (`shiny_future.md`), else at the
+/// end of the list. Also returns the added line.
 pub fn add_entry(summary: &str, kinds: &Kinds, kind: &str, title: &str, path: &str) -> (String, String) {
     let le = line_ending(summary);
     let lines: Vec<&str> = summary.split_inclusive('\n').collect();
@@ -72,27 +74,39 @@ pub fn add_entry(summary: &str, kinds: &Kinds, kind: &str, title: &str, path: &s
     let is_story = |e: &Entry<'_>| {
         let file = e.path();
         let name = file.rsplit('/').next().unwrap_or(file);
-        let index = name.eq_ignore_ascii_case("README.md") || name.eq_ignore_ascii_case("index.md");
-        !index && of_kind(e) && !name.starts_with("template")
+        !is_index_name(name) && of_kind(e) && !name.starts_with("template")
     };
+    // An index page of the kind is where its first page nests, not what it follows.
+    let is_index = |e: &Entry<'_>| is_index_name(e.path().rsplit('/').next().unwrap_or_default());
     // A chapter nested under a story of the same kind is a part of that story, not a story.
     let parent = |at: usize| all[..at].iter().rev().find(|p| p.indent().len() < all[at].indent().len());
     let last_story =
         (0..all.len()).rev().find(|&at| is_story(&all[at]) && !parent(at).is_some_and(&is_story));
     let last_of_kind = last_story
-        .or_else(|| (0..all.len()).rev().find(|&at| of_kind(&all[at]) && !parent(at).is_some_and(&of_kind)))
+        .or_else(|| {
+            (0..all.len())
+                .rev()
+                .find(|&at| of_kind(&all[at]) && !is_index(&all[at]) && !parent(at).is_some_and(&of_kind))
+        })
         .map(|at| &all[at]);
     let listed = all.iter().filter(|e| !e.lead.trim().is_empty()).collect::<Vec<_>>();
-    let (insert_at, lead, dot_slash) = match (last_of_kind, listed.last()) {
-        (Some(entry), _) => {
+    let folder_index = if last_of_kind.is_none() { index_of_folder(&all, path) } else { None };
+    let (insert_at, lead, dot_slash) = match (last_of_kind, folder_index, listed.last()) {
+        (Some(entry), ..) => {
             (after_children(&lines, entry), entry.lead.to_owned(), entry.target.starts_with("./"))
         }
+        // No chapter of that kind yet, but the index page of the page's folder: under it.
+        (None, Some(index), _) => (
+            after_children(&lines, &all[index]),
+            child_lead(&all, index),
+            all[index].target.starts_with("./"),
+        ),
         // No chapter of that kind yet: at the end of the numbered list, at its top level.
-        (None, Some(last)) => {
+        (None, None, Some(last)) => {
             let top = listed.iter().find(|e| e.indent().is_empty()).unwrap_or(last);
             (after_children(&lines, last), top.lead.to_owned(), last.target.starts_with("./"))
         }
-        (None, None) => (lines.len(), "- ".to_owned(), false),
+        (None, None, None) => (lines.len(), "- ".to_owned(), false),
     };
     let target = if dot_slash { format!("./{path}") } else { path.to_owned() };
     let added = format!("{lead}[{}]({target})", escape_name(title));
@@ -104,6 +118,41 @@ pub fn add_entry(summary: &str, kinds: &Kinds, kind: &str, title: &str, path: &s
     out.push_str(le);
     out.push_str(&lines[insert_at..].concat());
     (out, added)
+}
+
+/// The position in `all` of the listed entry of the index page of `path`'s folder:
+/// `shiny_future.md`, `shiny_future/README.md` or `shiny_future/index.md` for
+/// `shiny_future/new.md`.
+fn index_of_folder(all: &[Entry<'_>], path: &str) -> Option<usize> {
+    let (folder, _) = path.rsplit_once('/')?;
+    let is_index = |p: &str| match p.strip_prefix(folder) {
+        Some(".md") => true,
+        Some(rest) => rest.strip_prefix('/').is_some_and(is_index_name),
+        None => false,
+    };
+    all.iter().position(|e| !e.lead.trim().is_empty() && is_index(e.path()))
+}
+
+/// Whether a chapter's file name makes it its folder's index page.
+fn is_index_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case("README.md") || name.eq_ignore_ascii_case("index.md")
+}
+
+/// What comes before the link of a chapter nested under `all[parent]`: its first child's lead,
+/// else the parent's, indented one step more, by the step the file nests with (four spaces in
+/// a file that nests nothing yet).
+fn child_lead(all: &[Entry<'_>], parent: usize) -> String {
+    let depth = |e: &Entry<'_>| e.indent().len();
+    if let Some(child) = all.get(parent + 1).filter(|c| depth(c) > depth(&all[parent])) {
+        return child.lead.to_owned();
+    }
+    let step = all
+        .windows(2)
+        .filter(|pair| depth(&pair[1]) > depth(&pair[0]))
+        .map(|pair| &pair[1].indent()[depth(&pair[0])..])
+        .min_by_key(|step| step.len())
+        .unwrap_or("    ");
+    format!("{}{step}{}", all[parent].indent(), all[parent].lead.trim_start())
 }
 
 /// The position of the line after `entry` and the lines nested under it.
@@ -199,6 +248,29 @@ mod tests {
             text,
             format!("{sorted}- [C](status_quo/c.md)\n"),
             "the contract's order, not the alphabet's"
+        );
+    }
+
+    #[test]
+    fn the_kind_s_first_page_nests_under_the_index_page_of_its_folder() {
+        let summary = "# Summary\r\n\r\n- [About](./about.md)\r\n- [Status quo](./status_quo.md)\r\n    - [A](./status_quo/a.md)\r\n- [Shiny future](./shiny_future.md)\r\n- [Notes](https://example.org/notes)\r\n";
+        let (text, line) = add(summary, "shiny-future", "shiny_future/new.md");
+        assert_eq!(line, "    - [New](./shiny_future/new.md)");
+        assert!(
+            text.ends_with("- [Shiny future](./shiny_future.md)\r\n    - [New](./shiny_future/new.md)\r\n- [Notes](https://example.org/notes)\r\n"),
+            "{text}"
+        );
+        let readme = "* [Vision](vision/README.md)\n  * [SF](vision/shiny_future/README.md)\n  * [Roadmap](vision/roadmap.md)\n";
+        let (text, _) = add(readme, "shiny-future", "vision/shiny_future/new.md");
+        assert_eq!(
+            text,
+            "* [Vision](vision/README.md)\n  * [SF](vision/shiny_future/README.md)\n    * [New](vision/shiny_future/new.md)\n  * [Roadmap](vision/roadmap.md)\n"
+        );
+        let flat = "- [Shiny future](shiny_future.md)\n- [Other](other.md)\n";
+        let (text, _) = add(flat, "shiny-future", "shiny_future/new.md");
+        assert_eq!(
+            text,
+            "- [Shiny future](shiny_future.md)\n    - [New](shiny_future/new.md)\n- [Other](other.md)\n"
         );
     }
 
