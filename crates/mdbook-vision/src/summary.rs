@@ -63,9 +63,9 @@ fn entries(summary: &str) -> Vec<Entry<'_>> {
 
 /// `summary` with an entry for the chapter `path` (relative to `src`) named `title` added
 /// after the last story of `kind` (and the chapters nested under it); before the kind's first
-/// story, after its last chapter of any sort (its template, its index page); else as the last
-/// chapter nested under the index page of `path`'s folder (`shiny_future.md`), else at the
-/// end of the list. Also returns the added line.
+/// story, after its last chapter of any sort but an index page (its template); else as the
+/// last chapter nested under the index page of `path`'s folder (`shiny_future.md`), else at
+/// the end of the list. Also returns the added line.
 pub fn add_entry(summary: &str, kinds: &Kinds, kind: &str, title: &str, path: &str) -> (String, String) {
     let le = line_ending(summary);
     let lines: Vec<&str> = summary.split_inclusive('\n').collect();
