@@ -125,12 +125,12 @@ pub fn add_entry(summary: &str, kinds: &Kinds, kind: &str, title: &str, path: &s
 /// `shiny_future/new.md`.
 fn index_of_folder(all: &[Entry<'_>], path: &str) -> Option<usize> {
     let (folder, _) = path.rsplit_once('/')?;
-    let is_index = |p: &str| match p.strip_prefix(folder) {
+    let indexes_folder = |p: &str| match p.strip_prefix(folder) {
         Some(".md") => true,
         Some(rest) => rest.strip_prefix('/').is_some_and(is_index_name),
         None => false,
     };
-    all.iter().position(|e| !e.lead.trim().is_empty() && is_index(e.path()))
+    all.iter().position(|e| !e.lead.trim().is_empty() && indexes_folder(e.path()))
 }
 
 /// Whether a chapter's file name makes it its folder's index page.
